@@ -1,6 +1,5 @@
 package collector
 
-
 // vendors maps a target's `vendor` key to its client.
 var vendors = map[string]Vendor{}
 
@@ -9,4 +8,3 @@ func KnownVendor(name string) bool {
 	_, ok := vendors[name]
 	return ok
 }
-
