@@ -44,6 +44,15 @@ func NewTransport(tlsCfg config.TLSConfig, proxyURL string, maxConns int) (*http
 	}, nil
 }
 
+// tlsVersions are the values of tls_config.min_version. TLS 1.2 is the
+// default; older versions only where a config asks for them.
+var tlsVersions = map[string]uint16{
+	"TLS10": tls.VersionTLS10,
+	"TLS11": tls.VersionTLS11,
+	"TLS12": tls.VersionTLS12,
+	"TLS13": tls.VersionTLS13,
+}
+
 // TLSClientConfig turns a target's tls_config into a crypto/tls config.
 func TLSClientConfig(c config.TLSConfig) (*tls.Config, error) {
 	tc := &tls.Config{
@@ -51,12 +60,12 @@ func TLSClientConfig(c config.TLSConfig) (*tls.Config, error) {
 		ServerName:         c.ServerName,
 		InsecureSkipVerify: c.InsecureSkipVerify, //nolint:gosec // only when the config says so
 	}
-	switch c.MinVersion {
-	case "", "TLS12":
-	case "TLS13":
-		tc.MinVersion = tls.VersionTLS13
-	default:
-		return nil, fmt.Errorf("tls_config.min_version: unknown version %q (want TLS12 or TLS13)", c.MinVersion)
+	if c.MinVersion != "" {
+		v, ok := tlsVersions[c.MinVersion]
+		if !ok {
+			return nil, fmt.Errorf("tls_config.min_version: unknown version %q (want TLS10, TLS11, TLS12 or TLS13)", c.MinVersion)
+		}
+		tc.MinVersion = v
 	}
 	if c.CAFile != "" {
 		pem, err := os.ReadFile(c.CAFile)
