@@ -1,0 +1,174 @@
+package cloverdxfake
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// restPath is the REST base below the host.
+const restPath = Root + "/api/rest/v1"
+
+// serverZone is the fake server's time zone: its ISO-8601 times carry a
+// +02:00 offset, as the vendor's examples do.
+var serverZone = time.FixedZone("CEST", 2*60*60)
+
+// executions answers GET /executions, newest first.
+func (s *Server) executions(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	members := make([]any, len(s.data.Executions))
+	for i, e := range s.data.Executions {
+		members[i] = executionJSON(r, e)
+	}
+	total := len(members) + s.data.PhantomExecutions
+	s.mu.Unlock()
+	writePage(w, r, "ExecutionCollection", members, total)
+}
+
+// execution answers GET /executions/{runId}.
+func (s *Server) execution(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("runId"), 10, 64)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "invalid runId: "+r.PathValue("runId"))
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range s.data.Executions {
+		if e.RunID == id {
+			writeJSON(w, http.StatusOK, executionJSON(r, e))
+			return
+		}
+	}
+	writeError(w, http.StatusNotFound, fmt.Sprintf("Execution %d not found", id))
+}
+
+// dashboards answers GET /dashboards.
+func (s *Server) dashboards(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	members := make([]any, len(s.data.Dashboards))
+	for i, d := range s.data.Dashboards {
+		members[i] = map[string]any{
+			"@self": self(r, fmt.Sprintf("%s/dashboards/%d", restPath, d.ID)), "@type": "Dashboard",
+			"id": d.ID, "name": d.Name,
+		}
+	}
+	s.mu.Unlock()
+	writePage(w, r, "DashboardCollection", members, len(members))
+}
+
+// monitors answers GET /dashboards/{id}/monitors.
+func (s *Server) monitors(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	d := s.dashboard(r.PathValue("id"))
+	if d == nil {
+		s.mu.Unlock()
+		writeError(w, http.StatusNotFound, "Dashboard "+r.PathValue("id")+" not found")
+		return
+	}
+	members := make([]any, len(d.Monitors))
+	for i, m := range d.Monitors {
+		members[i] = s.monitorJSON(r, d.ID, m)
+	}
+	s.mu.Unlock()
+	writePage(w, r, "MonitorCollection", members, len(members))
+}
+
+// monitor answers GET /dashboards/{id}/monitors/{monitorId}.
+func (s *Server) monitor(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d := s.dashboard(r.PathValue("id")); d != nil {
+		for _, m := range d.Monitors {
+			if strconv.Itoa(m.ID) == r.PathValue("monitorId") {
+				writeJSON(w, http.StatusOK, s.monitorJSON(r, d.ID, m))
+				return
+			}
+		}
+	}
+	writeError(w, http.StatusNotFound, "Monitor "+r.PathValue("monitorId")+" not found on dashboard "+r.PathValue("id"))
+}
+
+// dashboard finds a dashboard by its id; the caller holds the lock.
+func (s *Server) dashboard(id string) *Dashboard {
+	for i := range s.data.Dashboards {
+		if strconv.Itoa(s.data.Dashboards[i].ID) == id {
+			return &s.data.Dashboards[i]
+		}
+	}
+	return nil
+}
+
+// executionJSON is the wire form of e: times as ISO-8601 with an offset (or
+// epoch milliseconds), null when unknown, and the duration in milliseconds.
+func executionJSON(r *http.Request, e Execution) map[string]any {
+	at := func(t time.Time) any {
+		switch {
+		case t.IsZero():
+			return nil
+		case e.EpochMillis:
+			return t.UnixMilli()
+		}
+		return t.In(serverZone).Format("2006-01-02T15:04:05.000Z07:00")
+	}
+	var duration, durationString any
+	if !e.Ended.IsZero() && !e.Started.IsZero() {
+		d := e.Ended.Sub(e.Started)
+		duration = d.Milliseconds()
+		durationString = fmt.Sprintf("%02d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
+	}
+	var errorMessage any
+	if e.ErrorMessage != "" {
+		errorMessage = e.ErrorMessage
+	}
+	return map[string]any{
+		"@self": self(r, fmt.Sprintf("%s/executions/%d", restPath, e.RunID)), "@type": "Execution",
+		"runId": e.RunID, "status": e.Status, "sandboxCode": e.Sandbox, "jobFile": e.JobFile,
+		"executionType": e.ExecutionType, "executor": "worker", "executedBy": "scheduler",
+		"submitTime": at(e.Submitted), "startTime": at(e.Started), "endTime": at(e.Ended),
+		"duration": duration, "durationString": durationString, "errorMessage": errorMessage,
+	}
+}
+
+// monitorJSON is the wire form of a monitor, with its item counts.
+func (s *Server) monitorJSON(r *http.Request, dashboardID int, m Monitor) map[string]any {
+	items := make([]any, len(m.Items))
+	failing := 0
+	for i, it := range m.Items {
+		if it.State == "FAILING" {
+			failing++
+		}
+		var since, errMsg, warnMsg any
+		if !it.FailingSince.IsZero() {
+			since = it.FailingSince.In(serverZone).Format(time.RFC3339)
+		}
+		if it.ErrorMessage != "" {
+			errMsg = it.ErrorMessage
+		}
+		if it.WarningMessage != "" {
+			warnMsg = it.WarningMessage
+		}
+		items[i] = map[string]any{
+			"type": it.Type, "id": it.ID, "name": it.Name, "sandboxCode": it.Sandbox,
+			"state": s.enum(it.State), "alertLevel": s.enum(it.AlertLevel),
+			"failingSince": since, "errorMessage": errMsg, "warningMessage": warnMsg,
+		}
+	}
+	return map[string]any{
+		"@self": self(r, fmt.Sprintf("%s/dashboards/%d/monitors/%d", restPath, dashboardID, m.ID)), "@type": "Monitor",
+		"id": m.ID, "dashboardId": dashboardID, "name": m.Name,
+		"state": s.enum(m.State), "warning": m.Warning, "alertLevel": s.enum(m.AlertLevel),
+		"failingItemsCount": failing, "passingItemsCount": len(m.Items) - failing,
+		"items": items,
+	}
+}
+
+// enum writes an enumeration value as a string, or as {"name": v} when the
+// data set asks for objects; the caller holds the lock.
+func (s *Server) enum(v string) any {
+	if s.data.ObjectEnums {
+		return map[string]string{"name": v}
+	}
+	return v
+}
