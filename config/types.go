@@ -110,16 +110,16 @@ type Target struct {
 // TLSConfig configures TLS to one API.
 type TLSConfig struct {
 	// CAFile is a PEM bundle of CAs to trust instead of the system pool.
-	CAFile string `yaml:"ca_file"`
+	CAFile string `yaml:"ca_file,omitempty"`
 	// CertFile and KeyFile are a client certificate and its key.
-	CertFile string `yaml:"cert_file"`
-	KeyFile  string `yaml:"key_file"`
+	CertFile string `yaml:"cert_file,omitempty"`
+	KeyFile  string `yaml:"key_file,omitempty"`
 	// ServerName overrides the name checked in the server's certificate.
-	ServerName string `yaml:"server_name"`
+	ServerName string `yaml:"server_name,omitempty"`
 	// InsecureSkipVerify turns certificate verification off.
-	InsecureSkipVerify bool `yaml:"insecure_skip_verify"`
+	InsecureSkipVerify bool `yaml:"insecure_skip_verify,omitempty"`
 	// MinVersion is the lowest TLS version accepted: "TLS12" or "TLS13".
-	MinVersion string `yaml:"min_version"`
+	MinVersion string `yaml:"min_version,omitempty"`
 }
 
 // RPOOverride sets the RPO of the assets it matches.
@@ -130,18 +130,23 @@ type RPOOverride struct {
 	RPO model.Duration `yaml:"rpo"`
 }
 
-// RPOMatch selects assets by exact label values.
+// RPOMatch selects assets by exact label values; an empty field matches any
+// value.
 type RPOMatch struct {
-	Tenant    string `yaml:"tenant"`
-	AssetType string `yaml:"asset_type"`
-	Asset     string `yaml:"asset"`
-	AssetID   string `yaml:"asset_id"`
+	// Tenant is the asset's `tenant` label.
+	Tenant string `yaml:"tenant,omitempty"`
+	// AssetType is the asset's `asset_type` label.
+	AssetType string `yaml:"asset_type,omitempty"`
+	// Asset is the asset's `asset` label (its name).
+	Asset string `yaml:"asset,omitempty"`
+	// AssetID is the asset's `asset_id` label.
+	AssetID string `yaml:"asset_id,omitempty"`
 }
 
 // AssetFilter lists tenants and asset types; an empty list matches all.
 type AssetFilter struct {
-	Tenants    []string `yaml:"tenants"`
-	AssetTypes []string `yaml:"asset_types"`
+	Tenants    []string `yaml:"tenants,omitempty"`
+	AssetTypes []string `yaml:"asset_types,omitempty"`
 }
 
 // Secret is a credential. It never prints: String and MarshalYAML give
