@@ -1,0 +1,99 @@
+package collector
+
+import (
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+)
+
+// constSample is an immutable prometheus.Metric built once per refresh and
+// sent again on every cached scrape. Unlike prometheus.NewConstMetric it
+// shares label pairs: the `target` and `vendor` pairs are shared by every
+// series of a target and an asset's pairs by all of its series, which keeps a
+// 10,000-asset target's cache small. The registry treats written label pairs
+// as immutable, so sharing them is safe.
+type constSample struct {
+	desc    *prometheus.Desc
+	labels  []*dto.LabelPair
+	value   float64
+	counter bool
+}
+
+// Desc implements prometheus.Metric.
+func (s *constSample) Desc() *prometheus.Desc { return s.desc }
+
+// Write implements prometheus.Metric.
+func (s *constSample) Write(m *dto.Metric) error {
+	m.Label = s.labels
+	// The value is pointed to, not copied: the sample never changes once
+	// built, and a cached scrape then costs one allocation per series.
+	if s.counter {
+		m.Counter = &dto.Counter{Value: &s.value}
+	} else {
+		m.Gauge = &dto.Gauge{Value: &s.value}
+	}
+	return nil
+}
+
+// labeler makes the sorted label pairs of one target's series.
+type labeler struct {
+	target, vendor *dto.LabelPair
+}
+
+func newLabeler(target, vendor string) labeler {
+	return labeler{target: labelPair("target", target), vendor: labelPair("vendor", vendor)}
+}
+
+// with returns the target's pairs plus the given name/value pairs, sorted by
+// name as the exposition expects.
+func (l labeler) with(kv ...string) []*dto.LabelPair {
+	out := make([]*dto.LabelPair, 0, len(kv)/2+2)
+	out = append(out, l.target, l.vendor)
+	for i := 0; i+1 < len(kv); i += 2 {
+		out = append(out, labelPair(kv[i], kv[i+1]))
+	}
+	sortPairs(out)
+	return out
+}
+
+// withNames is with for parallel slices of names and values.
+func (l labeler) withNames(names, values []string) []*dto.LabelPair {
+	out := make([]*dto.LabelPair, 0, len(names)+2)
+	out = append(out, l.target, l.vendor)
+	for i, n := range names {
+		out = append(out, labelPair(n, values[i]))
+	}
+	sortPairs(out)
+	return out
+}
+
+// labelPair makes one pair. A value that is not valid UTF-8 (a vendor's
+// mangled asset name) would make the whole exposition fail, so its bad bytes
+// are replaced.
+func labelPair(name, value string) *dto.LabelPair {
+	value = strings.ToValidUTF8(value, "\uFFFD")
+	return &dto.LabelPair{Name: &name, Value: &value}
+}
+
+// sortPairs is an insertion sort: label sets are a handful of pairs.
+func sortPairs(p []*dto.LabelPair) {
+	for i := 1; i < len(p); i++ {
+		for j := i; j > 0 && p[j].GetName() < p[j-1].GetName(); j-- {
+			p[j], p[j-1] = p[j-1], p[j]
+		}
+	}
+}
+
+// metricSet accumulates the constSamples of one part of a refresh.
+type metricSet struct {
+	samples []constSample
+}
+
+func (m *metricSet) gauge(d *prometheus.Desc, labels []*dto.LabelPair, v float64) {
+	m.samples = append(m.samples, constSample{desc: d, labels: labels, value: v})
+}
+
+func (m *metricSet) counter(d *prometheus.Desc, labels []*dto.LabelPair, v float64) {
+	m.samples = append(m.samples, constSample{desc: d, labels: labels, value: v, counter: true})
+}

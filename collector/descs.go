@@ -1,0 +1,59 @@
+package collector
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// The descriptors of the backup-domain metrics (DESIGN.md, "Metrics"). Every
+// one carries `target` and `vendor` first; they are shared by all targets.
+var (
+	upDesc = newDesc("backup_up",
+		"1 if every part of the latest refresh of this target succeeded.")
+	collectorSuccessDesc = newDesc("backup_collector_success",
+		"1 if this part of the latest refresh succeeded; a failed part's data is the last good one.", "collector")
+	refreshDurationDesc = newDesc("backup_refresh_duration_seconds",
+		"How long the latest refresh of this target took.")
+	snapshotTimestampDesc = newDesc("backup_snapshot_timestamp_seconds",
+		"When the data being served was fetched (the oldest part served).")
+
+	assetInfoDesc = newDesc("backup_asset_info",
+		"One series per asset, value 1, carrying its name, type and tenant.", "asset_id", "asset", "asset_type", "tenant")
+	assetLastSuccessDesc = newDesc("backup_asset_last_success_timestamp_seconds",
+		"End of the asset's latest successful backup; absent if there has never been one.", "asset_id")
+	assetLastAttemptDesc = newDesc("backup_asset_last_attempt_timestamp_seconds",
+		"End (or start, while running) of the asset's latest backup attempt.", "asset_id")
+	assetLastStatusDesc = newDesc("backup_asset_last_status",
+		"The normalised status of the asset's latest attempt, value 1.", "asset_id", "status")
+	assetProtectedDesc = newDesc("backup_asset_protected",
+		"1 if a policy, schedule or active node covers the asset.", "asset_id")
+	assetRPODesc = newDesc("backup_asset_rpo_seconds",
+		"The recovery point objective that applies to the asset.", "asset_id")
+	assetSizeDesc = newDesc("backup_asset_size_bytes",
+		"Data stored for the asset.", "asset_id")
+	assetLastDurationDesc = newDesc("backup_asset_last_duration_seconds",
+		"Duration of the asset's latest finished attempt.", "asset_id")
+	assetLastTransferredDesc = newDesc("backup_asset_last_transferred_bytes",
+		"Bytes moved by the asset's latest finished attempt.", "asset_id")
+	assetLastSeenDesc = newDesc("backup_asset_last_seen_timestamp_seconds",
+		"Last check-in of the asset's agent or node.", "asset_id")
+
+	jobsTotalDesc = newDesc("backup_jobs_total",
+		"Finished jobs, each counted once by its id when first seen finished.", "job_type", "status")
+	jobsRunningDesc = newDesc("backup_jobs_running",
+		"Jobs running or queued now.", "job_type")
+	storageUsedDesc = newDesc("backup_storage_used_bytes",
+		"Storage used in the scope.", "scope", "scope_id", "scope_name")
+	storageLimitDesc = newDesc("backup_storage_limit_bytes",
+		"Storage quota of the scope, only where one is set.", "scope", "scope_id", "scope_name")
+	alertsActiveDesc = newDesc("backup_alerts_active",
+		"Active vendor alerts and warnings.", "severity", "alert_type")
+	monitorStateDesc = newDesc("backup_monitor_state",
+		"State set of a vendor monitor: 1 for the current state.", "monitor_id", "monitor", "state")
+	monitorFailingItemsDesc = newDesc("backup_monitor_failing_items",
+		"Items the vendor monitor sees failing.", "monitor_id")
+)
+
+// targetLabels are the labels every backup-domain metric starts with.
+var targetLabels = []string{"target", "vendor"}
+
+func newDesc(name, help string, labels ...string) *prometheus.Desc {
+	return prometheus.NewDesc(name, help, append(append([]string(nil), targetLabels...), labels...), nil)
+}

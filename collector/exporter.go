@@ -1,0 +1,202 @@
+// Package collector is the Prometheus side of backup_exporter: the Exporter
+// keeps one Target per configured vendor account, refreshes each target's
+// snapshot through its vendor client (at most one refresh in flight per
+// target, cached for cache_ttl) and serves it as metrics.
+package collector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/backup-exporter/backup_exporter/config"
+)
+
+// Options configure an Exporter.
+type Options struct {
+	// Logger receives the engine's logs; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock, also given to vendor clients and httpapi; nil
+	// means time.Now.
+	Now func() time.Time
+	// Registerer receives the exporter's self metrics; nil leaves them
+	// unregistered.
+	Registerer prometheus.Registerer
+	// UserAgent is sent upstream, such as "backup_exporter/0.1.0".
+	UserAgent string
+}
+
+// Exporter serves the backup metrics of every configured target.
+type Exporter struct {
+	logger    *slog.Logger
+	now       func() time.Time
+	userAgent string
+	self      *selfMetrics
+	samples   *sampleDescs
+
+	// applyMu serialises ApplyConfig calls; mu guards targets.
+	applyMu sync.Mutex
+	mu      sync.RWMutex
+	targets map[string]*Target
+}
+
+// TargetStatus is one target's state, for the landing page.
+type TargetStatus struct {
+	// Name and Vendor are the target's labels; URL its API (password
+	// hidden).
+	Name, Vendor, URL string
+	// Up is true when every part of the latest refresh succeeded.
+	Up bool
+	// LastRefresh is when the latest refresh ended; zero before the first.
+	LastRefresh time.Time
+	// LastSuccess is when the latest fully successful refresh ended.
+	LastSuccess time.Time
+	// LastError is the latest refresh's error, redacted; empty when up.
+	LastError string
+	// Assets is the number of assets served.
+	Assets int
+}
+
+// NewExporter registers the self metrics on opts.Registerer and builds every
+// target of cfg.
+func NewExporter(cfg *config.Config, opts Options) (*Exporter, error) {
+	e := &Exporter{
+		logger:    opts.Logger,
+		now:       opts.Now,
+		userAgent: opts.UserAgent,
+		self:      newSelfMetrics(),
+		samples:   newSampleDescs(),
+		targets:   map[string]*Target{},
+	}
+	if e.logger == nil {
+		e.logger = slog.New(slog.DiscardHandler)
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if err := e.self.register(opts.Registerer); err != nil {
+		return nil, fmt.Errorf("register self metrics: %w", err)
+	}
+	if err := e.ApplyConfig(cfg); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// ApplyConfig puts cfg's targets in service. A target whose settings did
+// not change is kept as it is (cache, job counters, client state such as
+// tokens and watermarks); a changed one is rebuilt from scratch. It is
+// atomic: on any error the targets in service stay untouched.
+func (e *Exporter) ApplyConfig(cfg *config.Config) error {
+	e.applyMu.Lock()
+	defer e.applyMu.Unlock()
+
+	e.mu.RLock()
+	old := e.targets
+	e.mu.RUnlock()
+
+	next := make(map[string]*Target, len(cfg.Targets))
+	var built []*Target
+	var errs []error
+	for _, tc := range cfg.Targets {
+		if _, dup := next[tc.Name]; dup {
+			errs = append(errs, fmt.Errorf("target %q: defined twice", tc.Name))
+			continue
+		}
+		if t, ok := old[tc.Name]; ok && reflect.DeepEqual(t.cfg, tc) {
+			next[tc.Name] = t
+			continue
+		}
+		t, err := newTarget(tc, e)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		next[tc.Name] = t
+		built = append(built, t)
+	}
+	if err := errors.Join(errs...); err != nil {
+		for _, t := range built {
+			t.close()
+		}
+		return err
+	}
+
+	e.mu.Lock()
+	e.targets = next
+	e.mu.Unlock()
+
+	for _, t := range built {
+		t.self.init()
+	}
+	for name, t := range old {
+		if next[name] == t {
+			continue
+		}
+		t.close()
+		if n, ok := next[name]; !ok || n.cfg.Vendor != t.cfg.Vendor {
+			e.self.deleteTarget(name, t.cfg.Vendor)
+		}
+	}
+	return nil
+}
+
+// ScrapeCollector returns a collector of the named targets (every target
+// when names is empty). ctx's deadline is the scrape's: a refresh still
+// running then goes on in the background and the scrape is served the last
+// snapshot. Unknown names are skipped; check them with HasTarget.
+//
+// The collector is unchecked (it describes nothing): vendor-only metrics are
+// only known once fetched. Register it on a fresh registry per scrape.
+func (e *Exporter) ScrapeCollector(ctx context.Context, names ...string) prometheus.Collector {
+	return &scrape{ctx: ctx, e: e, names: names}
+}
+
+// HasTarget reports whether a target of that name is in service.
+func (e *Exporter) HasTarget(name string) bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	_, ok := e.targets[name]
+	return ok
+}
+
+// Targets returns the state of every target, sorted by name.
+func (e *Exporter) Targets() []TargetStatus {
+	e.mu.RLock()
+	out := make([]TargetStatus, 0, len(e.targets))
+	for _, t := range e.targets {
+		out = append(out, t.status())
+	}
+	e.mu.RUnlock()
+	slices.SortFunc(out, func(a, b TargetStatus) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// lookup returns the named targets in service (all when names is empty),
+// each once.
+func (e *Exporter) lookup(names []string) []*Target {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if len(names) == 0 {
+		out := make([]*Target, 0, len(e.targets))
+		for _, t := range e.targets {
+			out = append(out, t)
+		}
+		return out
+	}
+	out := make([]*Target, 0, len(names))
+	for _, n := range names {
+		if t, ok := e.targets[n]; ok && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}

@@ -1,0 +1,209 @@
+package collector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/backup-exporter/backup_exporter/backup"
+	"github.com/backup-exporter/backup_exporter/config"
+)
+
+// runRefresh fetches a snapshot under the target's own timeout (not the
+// scrape's) and turns it into the next view.
+func (t *Target) runRefresh() *view {
+	start := t.now()
+	timeout := t.cfg.Timeout
+	if timeout <= 0 {
+		timeout = config.DefaultSettings.Timeout
+	}
+	ctx, cancel := context.WithTimeout(t.ctx, timeout)
+	snap, err := t.fetch(ctx)
+	cancel()
+	return t.absorb(snap, err, start, t.now())
+}
+
+// fetch calls the vendor client, turning a panic into an error: one broken
+// client must not take the exporter down.
+func (t *Target) fetch(ctx context.Context) (snap *backup.Snapshot, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			snap, err = nil, fmt.Errorf("vendor client panicked: %s", t.api.Redact(fmt.Sprint(r)))
+			t.logger.Error("vendor client panicked", "err", err, "stack", string(debug.Stack()))
+		}
+	}()
+	snap, err = t.fetcher.Fetch(ctx)
+	if err == nil && snap == nil {
+		err = errors.New("vendor client returned no snapshot")
+	}
+	return snap, err
+}
+
+// absorb merges one refresh's outcome into the target's state and builds
+// the view that scrapes will serve. A part that failed keeps its last good
+// data (stale); a failed fetch keeps all of it.
+func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) *view {
+	is := issues{}
+	var problems []string
+	failed := map[backup.Part]bool{}
+	if err != nil {
+		problems = append(problems, t.api.Redact(err.Error()))
+		for p, d := range t.good {
+			d.fresh = false
+			t.good[p] = d
+		}
+		for _, p := range t.known {
+			failed[p] = true
+		}
+	} else {
+		fetchedAt := snap.FetchedAt
+		if fetchedAt.IsZero() {
+			fetchedAt = start
+		}
+		t.known = nil
+		for _, p := range backup.Parts {
+			perr, attempted := snap.PartErrors[p]
+			switch {
+			case !attempted:
+				delete(t.good, p)
+			case perr != nil:
+				t.known = append(t.known, p)
+				failed[p] = true
+				problems = append(problems, string(p)+": "+t.api.Redact(perr.Error()))
+				if d, ok := t.good[p]; ok {
+					d.fresh = false
+					t.good[p] = d
+				}
+			default:
+				t.known = append(t.known, p)
+				t.good[p] = partData{fetchedAt: fetchedAt, fresh: true, metrics: t.build(p, snap, fetchedAt, is)}
+			}
+		}
+		for p := range snap.PartErrors {
+			if !isPart(p) {
+				is.add("unknown part", string(p))
+			}
+		}
+		t.good[partSamples] = partData{fetchedAt: fetchedAt, fresh: true,
+			metrics: sampleMetrics(t.labels, t.descs, t.cfg.Vendor, snap.Samples, is)}
+	}
+	for p, d := range t.good {
+		if !d.fresh && end.Sub(d.fetchedAt) > t.cfg.ServeStaleFor {
+			delete(t.good, p)
+		}
+	}
+	if _, ok := t.good[backup.PartAssets]; !ok {
+		t.assets = 0
+	}
+	t.issues.report(t.logger, is)
+
+	up := len(problems) == 0
+	lastError := strings.Join(problems, "; ")
+	t.self.refreshed(up)
+	if up {
+		t.lastSuccess = end
+	}
+	t.logState(up, err != nil, failed, lastError)
+	return t.newView(up, failed, start, end, lastError)
+}
+
+// build turns one successful part of a snapshot into its series.
+func (t *Target) build(p backup.Part, snap *backup.Snapshot, fetchedAt time.Time, is issues) []constSample {
+	switch p {
+	case backup.PartAssets:
+		kept, dropped := selectAssets(&t.cfg, snap.Assets, is)
+		t.self.droppedAssets(dropped)
+		t.assets = len(kept)
+		return assetMetrics(t.labels, &t.cfg, kept)
+	case backup.PartJobs:
+		lookback := t.cfg.Lookback
+		if lookback <= 0 {
+			lookback = config.DefaultSettings.Lookback
+		}
+		t.jobs.observe(snap, fetchedAt, lookback, is)
+		return t.jobs.metrics(t.labels, snap)
+	case backup.PartStorage:
+		return storageMetrics(t.labels, snap.Storage, is)
+	case backup.PartAlerts:
+		return alertMetrics(t.labels, snap.Alerts)
+	case backup.PartMonitors:
+		return monitorMetrics(t.labels, snap.Monitors, is)
+	}
+	return nil
+}
+
+func isPart(p backup.Part) bool {
+	for _, q := range backup.Parts {
+		if p == q {
+			return true
+		}
+	}
+	return false
+}
+
+// newView builds what scrapes serve until the next refresh.
+func (t *Target) newView(up bool, failed map[backup.Part]bool, start, end time.Time, lastError string) *view {
+	tl := t.targetLabels()
+	health := make([]constSample, 0, len(t.known)+2)
+	health = append(health, constSample{desc: upDesc, labels: tl, value: boolValue(up)})
+	for _, p := range t.known {
+		health = append(health, constSample{desc: collectorSuccessDesc, labels: t.labels.with("collector", string(p)), value: boolValue(!failed[p])})
+	}
+	health = append(health, constSample{desc: refreshDurationDesc, labels: tl, value: end.Sub(start).Seconds()})
+
+	data := make([]partData, 0, len(backup.Parts)+1)
+	for _, p := range append(backup.Parts[:len(backup.Parts):len(backup.Parts)], partSamples) {
+		if d, ok := t.good[p]; ok {
+			data = append(data, d)
+		}
+	}
+	st := t.baseStatus()
+	st.Up = up
+	st.LastRefresh = end
+	st.LastSuccess = t.lastSuccess
+	st.LastError = lastError
+	st.Assets = t.assets
+	return &view{
+		refreshed:     true,
+		startedAt:     start,
+		health:        health,
+		data:          data,
+		serveStaleFor: t.cfg.ServeStaleFor,
+		targetLabels:  tl,
+		status:        st,
+	}
+}
+
+// logState logs a refresh's outcome when it differs from the previous one:
+// a target failing for hours logs once, not at every refresh.
+func (t *Target) logState(up, fetchFailed bool, failed map[backup.Part]bool, lastError string) {
+	state := "ok"
+	switch {
+	case fetchFailed:
+		state = "error"
+	case !up:
+		var parts []string
+		for _, p := range backup.Parts {
+			if failed[p] {
+				parts = append(parts, string(p))
+			}
+		}
+		state = "partial:" + strings.Join(parts, ",")
+	}
+	if state == t.state {
+		return
+	}
+	previous := t.state
+	t.state = state
+	switch {
+	case up && previous != "":
+		t.logger.Info("refresh succeeds again")
+	case fetchFailed:
+		t.logger.Warn("refresh failed", "err", lastError)
+	case !up:
+		t.logger.Warn("refresh partly failed: the failed parts serve their last good data", "err", lastError)
+	}
+}

@@ -1,0 +1,187 @@
+package collector
+
+import (
+	"errors"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// selfMetrics are the exporter's own metrics about its targets (DESIGN.md,
+// "The exporter itself"). They live on Options.Registerer, apart from the
+// scraped backup data.
+type selfMetrics struct {
+	apiRequests *prometheus.CounterVec
+	apiDuration *prometheus.HistogramVec
+	apiRetries  *prometheus.CounterVec
+	refreshes   *prometheus.CounterVec
+	scrapes     *prometheus.CounterVec
+	dropped     *prometheus.CounterVec
+}
+
+// The values of the `cache` label of backup_exporter_scrapes_total.
+const (
+	cacheHit     = "hit"
+	cacheRefresh = "refresh"
+	cacheStale   = "stale"
+)
+
+// The values of the `result` label of backup_exporter_refreshes_total.
+const (
+	resultSuccess = "success"
+	resultError   = "error"
+)
+
+func newSelfMetrics() *selfMetrics {
+	return &selfMetrics{
+		apiRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "backup_exporter_api_requests_total",
+			Help: "HTTP requests sent to vendor APIs, by route template and status code (\"error\" when no response came).",
+		}, []string{"target", "vendor", "endpoint", "code"}),
+		apiDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "backup_exporter_api_request_duration_seconds",
+			Help:    "Duration of HTTP requests to vendor APIs, by route template.",
+			Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60},
+		}, []string{"target", "vendor", "endpoint"}),
+		apiRetries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "backup_exporter_api_retries_total",
+			Help: "Retries of HTTP requests to vendor APIs, by reason.",
+		}, []string{"target", "vendor", "reason"}),
+		refreshes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "backup_exporter_refreshes_total",
+			Help: "Refreshes of a target's snapshot, by result (error when any part failed).",
+		}, []string{"target", "vendor", "result"}),
+		scrapes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "backup_exporter_scrapes_total",
+			Help: "Scrapes of a target, by how they were served: from cache (hit), after a refresh (refresh) or from the last snapshot while a refresh was still running (stale).",
+		}, []string{"target", "vendor", "cache"}),
+		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "backup_exporter_dropped_assets_total",
+			Help: "Assets dropped because the target has more than max_assets.",
+		}, []string{"target", "vendor"}),
+	}
+}
+
+func (m *selfMetrics) collectors() []prometheus.Collector {
+	return []prometheus.Collector{m.apiRequests, m.apiDuration, m.apiRetries, m.refreshes, m.scrapes, m.dropped}
+}
+
+// register puts the metrics on r; nil means they are kept but not exposed.
+func (m *selfMetrics) register(r prometheus.Registerer) error {
+	if r == nil {
+		return nil
+	}
+	var errs []error
+	for _, c := range m.collectors() {
+		errs = append(errs, r.Register(c))
+	}
+	return errors.Join(errs...)
+}
+
+// deleteTarget drops every series of one target, once it is gone.
+func (m *selfMetrics) deleteTarget(name, vendor string) {
+	l := prometheus.Labels{"target": name, "vendor": vendor}
+	m.apiRequests.DeletePartialMatch(l)
+	m.apiDuration.DeletePartialMatch(l)
+	m.apiRetries.DeletePartialMatch(l)
+	m.refreshes.DeletePartialMatch(l)
+	m.scrapes.DeletePartialMatch(l)
+	m.dropped.DeletePartialMatch(l)
+}
+
+// targetMetrics are the self metrics of one target, with its labels bound.
+// Once the target leaves service (closed), it stops counting, so that a
+// refresh still ending in the background cannot bring back the series that
+// ApplyConfig deleted.
+type targetMetrics struct {
+	scrapes   *prometheus.CounterVec // by cache
+	refreshes *prometheus.CounterVec // by result
+	dropped   *prometheus.CounterVec // no labels left
+	observer  apiObserver
+	closed    *atomic.Bool
+}
+
+// forTarget binds the labels of one target. It creates no series, so that a
+// target built by an ApplyConfig that then fails leaves none: init does,
+// once the target is in service.
+func (m *selfMetrics) forTarget(name, vendor string) *targetMetrics {
+	l := prometheus.Labels{"target": name, "vendor": vendor}
+	closed := new(atomic.Bool)
+	return &targetMetrics{
+		scrapes:   m.scrapes.MustCurryWith(l),
+		refreshes: m.refreshes.MustCurryWith(l),
+		dropped:   m.dropped.MustCurryWith(l),
+		observer: apiObserver{
+			requests: m.apiRequests.MustCurryWith(l),
+			duration: m.apiDuration.MustCurryWith(l),
+			retries:  m.apiRetries.MustCurryWith(l),
+			closed:   closed,
+		},
+		closed: closed,
+	}
+}
+
+// scraped counts one scrape served from cache.
+func (tm *targetMetrics) scraped(cache string) {
+	if !tm.closed.Load() {
+		tm.scrapes.WithLabelValues(cache).Inc()
+	}
+}
+
+// refreshed counts one refresh.
+func (tm *targetMetrics) refreshed(ok bool) {
+	if tm.closed.Load() {
+		return
+	}
+	result := resultError
+	if ok {
+		result = resultSuccess
+	}
+	tm.refreshes.WithLabelValues(result).Inc()
+}
+
+// droppedAssets counts the assets past max_assets.
+func (tm *targetMetrics) droppedAssets(n int) {
+	if n > 0 && !tm.closed.Load() {
+		tm.dropped.WithLabelValues().Add(float64(n))
+	}
+}
+
+// init creates the target's counters at 0, so that rate() and increase()
+// see their first increment.
+func (tm *targetMetrics) init() {
+	for _, c := range []string{cacheHit, cacheRefresh, cacheStale} {
+		tm.scrapes.WithLabelValues(c)
+	}
+	for _, r := range []string{resultSuccess, resultError} {
+		tm.refreshes.WithLabelValues(r)
+	}
+	tm.dropped.WithLabelValues()
+}
+
+// apiObserver is the httpapi.Observer of one target.
+type apiObserver struct {
+	requests *prometheus.CounterVec
+	duration prometheus.ObserverVec
+	retries  *prometheus.CounterVec
+	closed   *atomic.Bool
+}
+
+// Request implements httpapi.Observer.
+func (o apiObserver) Request(route, code string, d time.Duration) {
+	if o.closed.Load() {
+		return
+	}
+	o.requests.WithLabelValues(route, code).Inc()
+	o.duration.WithLabelValues(route).Observe(d.Seconds())
+}
+
+// Retry implements httpapi.Observer. The retries are counted by reason
+// only, as DESIGN.md has it: the requests metric already has the route.
+func (o apiObserver) Retry(_, reason string) {
+	if o.closed.Load() {
+		return
+	}
+	o.retries.WithLabelValues(reason).Inc()
+}

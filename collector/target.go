@@ -1,0 +1,195 @@
+package collector
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+
+	"github.com/backup-exporter/backup_exporter/backup"
+	"github.com/backup-exporter/backup_exporter/config"
+	"github.com/backup-exporter/backup_exporter/vendor_clients/httpapi"
+)
+
+// Target is one configured vendor account in service: its client, its
+// snapshot cache and the one refresh that may be in flight. Scrapes of a
+// target never wait on each other, only on its refresh.
+type Target struct {
+	cfg       config.Target
+	fetcher   Fetcher
+	api       *httpapi.Client
+	transport *http.Transport
+	logger    *slog.Logger
+	now       func() time.Time
+	self      *targetMetrics
+	descs     *sampleDescs
+	labels    labeler
+	// ctx bounds every refresh; it is cancelled when the target leaves
+	// service, which ends a refresh left running in the background.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	// The refresh state below is touched only by the one refresh in flight.
+	good        map[backup.Part]partData // the latest good data of each part
+	known       []backup.Part            // the parts the vendor attempts
+	jobs        *jobCounter
+	state       string // what the latest refresh logged: "", "ok" or a failure
+	issues      issueLog
+	lastSuccess time.Time
+	assets      int
+
+	mu       sync.Mutex
+	inflight chan struct{} // closed when the refresh in flight ends; nil when none
+	view     *view         // what scrapes serve
+}
+
+// partSamples keys the vendor's own samples among the parts' data: they come
+// with every snapshot, whichever parts failed.
+const partSamples backup.Part = "samples"
+
+// newTarget builds the HTTP client and the vendor client of one target.
+func newTarget(tc config.Target, e *Exporter) (*Target, error) {
+	v, ok := vendors[tc.Vendor]
+	if !ok {
+		return nil, fmt.Errorf("target %q: unknown vendor %q", tc.Name, tc.Vendor)
+	}
+	transport, err := httpapi.NewTransport(tc.TLS, tc.ProxyURL, tc.MaxConcurrency)
+	if err != nil {
+		return nil, fmt.Errorf("target %q: %w", tc.Name, err)
+	}
+	self := e.self.forTarget(tc.Name, tc.Vendor)
+	api, err := httpapi.New(httpapi.Options{
+		BaseURL:           tc.URL,
+		Transport:         transport,
+		MaxConcurrency:    tc.MaxConcurrency,
+		RequestsPerSecond: tc.RequestsPerSecond,
+		MaxBodyBytes:      tc.MaxResponseBytes,
+		MaxRetries:        tc.MaxRetries,
+		Secrets:           tc.SecretValues(),
+		Observer:          self.observer,
+		UserAgent:         e.userAgent,
+		ErrorMessage:      v.ErrorMessage,
+		Now:               e.now,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("target %q: %w", tc.Name, err)
+	}
+	logger := e.logger.With("target", tc.Name, "vendor", tc.Vendor)
+	fetcher, err := v.New(tc, VendorDeps{API: api, Logger: logger, Now: e.now})
+	if err != nil {
+		return nil, fmt.Errorf("target %q: %s", tc.Name, api.Redact(err.Error()))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t := &Target{
+		cfg:       tc,
+		fetcher:   fetcher,
+		api:       api,
+		transport: transport,
+		logger:    logger,
+		now:       e.now,
+		self:      self,
+		descs:     e.samples,
+		labels:    newLabeler(tc.Name, tc.Vendor),
+		ctx:       ctx,
+		cancel:    cancel,
+		good:      map[backup.Part]partData{},
+		jobs:      newJobCounter(),
+		issues:    issueLog{},
+	}
+	t.view = &view{
+		health:       []constSample{{desc: upDesc, labels: t.targetLabels(), value: 0}},
+		targetLabels: t.targetLabels(),
+		status:       t.baseStatus(),
+	}
+	return t, nil
+}
+
+// targetLabels are the target's own pairs, sorted: target before vendor.
+func (t *Target) targetLabels() []*dto.LabelPair {
+	return []*dto.LabelPair{t.labels.target, t.labels.vendor}
+}
+
+// baseStatus is the landing page's view of a target before its state.
+func (t *Target) baseStatus() TargetStatus {
+	return TargetStatus{Name: t.cfg.Name, Vendor: t.cfg.Vendor, URL: redactURL(t.cfg.URL)}
+}
+
+// redactURL hides a password written into the URL.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Redacted()
+}
+
+// close takes the target out of service: its background refresh is
+// cancelled, its counters stop and its idle connections are closed.
+func (t *Target) close() {
+	t.self.closed.Store(true)
+	t.cancel()
+	t.transport.CloseIdleConnections()
+}
+
+// collect sends the target's series: from cache while the snapshot is younger
+// than cache_ttl, else after the refresh (starting one unless one is in
+// flight) or, when ctx ends first, from the last snapshot while the refresh
+// goes on in the background.
+func (t *Target) collect(ctx context.Context, ch chan<- prometheus.Metric) {
+	t.mu.Lock()
+	v, wait := t.view, t.inflight
+	if wait == nil && !v.freshAt(t.now(), t.cfg.CacheTTL) {
+		wait = make(chan struct{})
+		t.inflight = wait
+		go t.refresh(wait)
+	}
+	t.mu.Unlock()
+
+	cache := cacheHit
+	if wait != nil {
+		cache = cacheRefresh
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			select {
+			case <-wait:
+			default:
+				cache = cacheStale
+			}
+		}
+		t.mu.Lock()
+		v = t.view
+		t.mu.Unlock()
+	}
+	t.self.scraped(cache)
+	v.collect(ch, t.now())
+}
+
+// freshAt reports whether the view may be served without a refresh.
+func (v *view) freshAt(now time.Time, ttl time.Duration) bool {
+	return v.refreshed && now.Sub(v.startedAt) < ttl
+}
+
+// refresh runs one refresh and puts its view in service. It runs on its own
+// goroutine so that a scrape whose deadline passes can leave it running.
+func (t *Target) refresh(done chan struct{}) {
+	v := t.runRefresh()
+	t.mu.Lock()
+	t.view = v
+	t.inflight = nil
+	t.mu.Unlock()
+	close(done)
+}
+
+// status returns the landing page's view of the target.
+func (t *Target) status() TargetStatus {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.view.status
+}
