@@ -1,0 +1,181 @@
+package cleverfox
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/backup-exporter/backup_exporter/backup"
+	"github.com/backup-exporter/backup_exporter/config"
+	"github.com/backup-exporter/backup_exporter/vendor_clients/httpapi"
+)
+
+// Client reads one CleverFox partner account. It keeps the log history
+// (watermark and each job's last success) between Fetch calls, which the
+// engine never runs concurrently.
+type Client struct {
+	api      *httpapi.Client
+	logger   *slog.Logger
+	now      func() time.Time
+	header   http.Header
+	pageSize int
+	lookback time.Duration
+	history  time.Duration
+	zones    *zones
+	logs     *logHistory
+}
+
+// New returns the client of target t. It refuses a URL that is not https:
+// the API key travels in every request's Basic auth header. TLS 1.2 or newer
+// is the HTTP layer's minimum unless tls_config raises it.
+func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() time.Time) (*Client, error) {
+	u, err := url.Parse(t.URL)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("cleverfox: url %q: want https://host/api", t.URL)
+	}
+	if !strings.EqualFold(u.Scheme, "https") {
+		return nil, fmt.Errorf("cleverfox: url %q: the API key would travel in clear; use https", u.Redacted())
+	}
+	if t.APIKey == "" {
+		return nil, errors.New("cleverfox: api_key_file or api_key is required")
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if now == nil {
+		now = time.Now
+	}
+	pageSize := t.PageSize
+	if pageSize <= 0 {
+		pageSize = config.DefaultSettings.PageSize
+	}
+	lookback, history := t.Lookback, t.History
+	if lookback <= 0 {
+		lookback = config.DefaultSettings.Lookback
+	}
+	if history <= 0 {
+		history = config.DefaultSettings.History
+	}
+	history = max(history, lookback)
+	// Quirk: the user name is the partner API key and the password "does
+	// not matter"; it is sent empty.
+	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte(t.APIKey.Reveal()+":"))
+	return &Client{
+		api:      api,
+		logger:   logger,
+		now:      now,
+		header:   http.Header{"Authorization": {auth}, "Accept": {"application/json"}},
+		pageSize: pageSize,
+		lookback: lookback,
+		history:  history,
+		zones:    newZones(logger),
+		logs:     newLogHistory(),
+	}, nil
+}
+
+// ErrorMessage reads the error body of a failed call. The real API's error
+// body is not documented, so this is only for the message of the error; the
+// client acts on status codes alone.
+func ErrorMessage(body []byte) string {
+	var e errorBody
+	if json.Unmarshal(body, &e) != nil {
+		return ""
+	}
+	return e.Message
+}
+
+// inventory is everything but the logs, each list with its own outcome.
+type inventory struct {
+	companies     []Company
+	subscriptions []Subscription
+	plans         []Plan
+	devices       []Device
+	jobs          []Job
+	errs          map[string]error
+}
+
+// err returns the first error among the named lists.
+func (inv *inventory) err(resources ...string) error {
+	for _, r := range resources {
+		if err := inv.errs[r]; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readInventory reads the five small lists in parallel; they are paged one
+// after the other inside each list, so at most five requests are in flight
+// here, and httpapi bounds them further to max_concurrency.
+func (c *Client) readInventory(ctx context.Context) *inventory {
+	inv := &inventory{errs: map[string]error{}}
+	var (
+		wg sync.WaitGroup
+		mu sync.Mutex
+	)
+	run := func(resource string, read func() error) {
+		wg.Go(func() {
+			err := read()
+			mu.Lock()
+			inv.errs[resource] = err
+			mu.Unlock()
+		})
+	}
+	run("companies", func() (err error) { inv.companies, err = listAll[Company](ctx, c, "companies"); return })
+	run("subscriptions", func() (err error) { inv.subscriptions, err = listAll[Subscription](ctx, c, "subscriptions"); return })
+	run("plans", func() (err error) { inv.plans, err = listAll[Plan](ctx, c, "plans"); return })
+	run("devices", func() (err error) { inv.devices, err = listAll[Device](ctx, c, "devices"); return })
+	run("jobs", func() (err error) { inv.jobs, err = listAll[Job](ctx, c, "jobs"); return })
+	wg.Wait()
+	return inv
+}
+
+// Fetch reads the account and maps it to a snapshot. Parts: assets
+// (companies, devices, jobs, logs), jobs (logs) and storage (subscriptions,
+// plans, companies); one failing list fails only the parts that need it.
+func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
+	now := c.now()
+	inv := c.readInventory(ctx)
+	snap := &backup.Snapshot{FetchedAt: now, JobTypes: []backup.JobType{backup.JobBackup}}
+	m := newMapper(inv, c.zones)
+
+	logErr := inv.err("devices", "jobs")
+	if logErr == nil {
+		logErr = c.readLogs(ctx, m, now)
+	}
+	snap.SetPart(backup.PartJobs, logErr)
+	if logErr == nil {
+		snap.Jobs = c.logs.finished(now.Add(-c.lookback))
+	}
+
+	assetErr := inv.err("companies")
+	if assetErr == nil {
+		assetErr = logErr
+	}
+	snap.SetPart(backup.PartAssets, assetErr)
+	if assetErr == nil {
+		snap.Assets = m.assets(c.logs, now)
+	}
+
+	storageErr := inv.err("subscriptions", "plans", "companies", "devices")
+	snap.SetPart(backup.PartStorage, storageErr)
+	if storageErr == nil {
+		snap.Storage, snap.Samples = m.subscriptions()
+	}
+
+	if assetErr != nil && logErr != nil && storageErr != nil {
+		if assetErr == storageErr {
+			return nil, assetErr
+		}
+		return nil, errors.Join(assetErr, storageErr)
+	}
+	return snap, nil
+}
