@@ -1,7 +1,14 @@
 package collector
 
+import (
+	"github.com/backup-exporter/backup_exporter/config"
+	"github.com/backup-exporter/backup_exporter/vendor_clients/cleverfox"
+)
+
 // vendors maps a target's `vendor` key to its client.
-var vendors = map[string]Vendor{}
+var vendors = map[string]Vendor{
+	config.VendorCleverFox: {New: func(t config.Target, d VendorDeps) (Fetcher, error) { return cleverfox.New(t, d.API, d.Logger, d.Now) }, ErrorMessage: cleverfox.ErrorMessage},
+}
 
 // KnownVendor reports whether name is a vendor the engine can watch.
 func KnownVendor(name string) bool {
