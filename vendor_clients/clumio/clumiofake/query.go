@@ -1,0 +1,339 @@
+package clumiofake
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// kind is the type of a filterable field's value.
+type kind int
+
+const (
+	kindString kind = iota
+	kindBool
+	kindTime
+)
+
+// field is a filterable field of items of type T.
+type field[T any] struct {
+	kind kind
+	// ops lists the operators the API accepts on the field, space-separated.
+	ops string
+	// get returns the item's value: a string, a bool or a time.Time (zero
+	// for null).
+	get func(*T) any
+}
+
+// listSpec describes one list endpoint.
+type listSpec[T any] struct {
+	fields map[string]field[T]
+	// sorts are the sortable fields; nil rejects the sort parameter.
+	sorts map[string]func(a, b *T) int
+	// defaultSort orders the items when the request has no sort.
+	defaultSort string
+	// order is the natural order used without sorts (nil keeps data order).
+	order func(a, b *T) int
+}
+
+// errBadRequest is a request error answered 400.
+type errBadRequest struct{ msg string }
+
+func (e errBadRequest) Error() string { return e.msg }
+
+func badRequest(format string, args ...any) error {
+	return errBadRequest{fmt.Sprintf(format, args...)}
+}
+
+// compileFilter parses the filter parameter into a predicate. An invalid
+// JSON, an unknown field, an operator the field does not take or a value of
+// the wrong type is a 400, as on the real API.
+func compileFilter[T any](raw string, fields map[string]field[T]) (func(*T) bool, error) {
+	if raw == "" {
+		return func(*T) bool { return true }, nil
+	}
+	var f map[string]map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(raw), &f); err != nil {
+		return nil, badRequest("filter is not a valid JSON object of field to operator to value: %v", err)
+	}
+	var preds []func(*T) bool
+	for name, ops := range f {
+		fd, ok := fields[name]
+		if !ok {
+			return nil, badRequest("filter field %q is not supported", name)
+		}
+		for op, rawv := range ops {
+			if !slices.Contains(strings.Fields(fd.ops), op) {
+				return nil, badRequest("filter operator %q is not supported on %q", op, name)
+			}
+			p, err := fd.predicate(op, rawv)
+			if err != nil {
+				return nil, badRequest("filter %s.%s: %v", name, op, err)
+			}
+			preds = append(preds, p)
+		}
+	}
+	return func(x *T) bool {
+		for _, p := range preds {
+			if !p(x) {
+				return false
+			}
+		}
+		return true
+	}, nil
+}
+
+func (fd field[T]) predicate(op string, raw json.RawMessage) (func(*T) bool, error) {
+	switch op {
+	case "$in", "$all":
+		var raws []json.RawMessage
+		if err := json.Unmarshal(raw, &raws); err != nil {
+			return nil, fmt.Errorf("want an array")
+		}
+		vals := make([]any, 0, len(raws))
+		for _, r := range raws {
+			v, err := fd.value(r)
+			if err != nil {
+				return nil, err
+			}
+			vals = append(vals, v)
+		}
+		return func(x *T) bool {
+			got := fd.get(x)
+			return slices.ContainsFunc(vals, func(v any) bool { return equal(got, v) })
+		}, nil
+	case "$eq":
+		v, err := fd.value(raw)
+		if err != nil {
+			return nil, err
+		}
+		return func(x *T) bool { return equal(fd.get(x), v) }, nil
+	case "$contains":
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, fmt.Errorf("want a string")
+		}
+		return func(x *T) bool { v, _ := fd.get(x).(string); return strings.Contains(v, s) }, nil
+	case "$gte", "$lte", "$gt", "$lt":
+		v, err := fd.value(raw)
+		if err != nil {
+			return nil, err
+		}
+		return func(x *T) bool {
+			c, ok := compare(fd.get(x), v)
+			if !ok {
+				return false
+			}
+			switch op {
+			case "$gte":
+				return c >= 0
+			case "$lte":
+				return c <= 0
+			case "$gt":
+				return c > 0
+			}
+			return c < 0
+		}, nil
+	}
+	return nil, fmt.Errorf("unknown operator")
+}
+
+// value decodes one filter value of the field's kind.
+func (fd field[T]) value(raw json.RawMessage) (any, error) {
+	switch fd.kind {
+	case kindBool:
+		var b bool
+		if err := json.Unmarshal(raw, &b); err != nil {
+			return nil, fmt.Errorf("want a boolean, got %s", raw)
+		}
+		return b, nil
+	case kindTime:
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, fmt.Errorf("want an RFC-3339 string, got %s", raw)
+		}
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return nil, fmt.Errorf("want an RFC-3339 string, got %q", s)
+		}
+		return t, nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, fmt.Errorf("want a string, got %s", raw)
+	}
+	return s, nil
+}
+
+func equal(a, b any) bool {
+	if ta, ok := a.(time.Time); ok {
+		tb, ok := b.(time.Time)
+		return ok && ta.Equal(tb)
+	}
+	return a == b
+}
+
+// compare orders two values of one kind; a null time never matches.
+func compare(a, b any) (int, bool) {
+	switch va := a.(type) {
+	case time.Time:
+		vb, ok := b.(time.Time)
+		if !ok || va.IsZero() {
+			return 0, false
+		}
+		return va.Compare(vb), true
+	case string:
+		vb, ok := b.(string)
+		return strings.Compare(va, vb), ok
+	}
+	return 0, false
+}
+
+// page is the HAL list envelope.
+type page struct {
+	Embedded        embedded         `json:"_embedded"`
+	Links           map[string]*link `json:"_links"`
+	CurrentCount    int              `json:"current_count"`
+	Limit           int              `json:"limit"`
+	Start           string           `json:"start"` // quirk: a string
+	TotalCount      *int             `json:"total_count,omitempty"`
+	TotalPagesCount *int             `json:"total_pages_count,omitempty"`
+	FilterApplied   string           `json:"filter_applied"`
+	SortApplied     string           `json:"sort_applied,omitempty"`
+}
+
+type embedded struct {
+	Items []any `json:"items"`
+}
+
+type link struct {
+	Href      string `json:"href"`
+	Templated bool   `json:"templated"`
+	Type      string `json:"type"`
+}
+
+const (
+	defaultLimit = 100
+	maxLimit     = 1000
+)
+
+// serveList filters, sorts and pages items (those keep accepts) and writes
+// one page.
+func serveList[T any](w http.ResponseWriter, r *http.Request, items []T, keep func(*T) bool, spec listSpec[T], render func(*T) any) {
+	q := r.URL.Query()
+	pred, err := compileFilter(q.Get("filter"), spec.fields)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	var sel []*T
+	for i := range items {
+		if keep(&items[i]) && pred(&items[i]) {
+			sel = append(sel, &items[i])
+		}
+	}
+	sortApplied, err := sortItems(sel, q, spec)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	limit, start, err := paging(q)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	total := len(sel)
+	pages := (total + limit - 1) / limit
+	from := min((start-1)*limit, total)
+	to := min(from+limit, total)
+
+	p := page{
+		Embedded:        embedded{Items: make([]any, 0, to-from)},
+		Links:           map[string]*link{},
+		CurrentCount:    to - from,
+		Limit:           limit,
+		Start:           strconv.Itoa(start),
+		TotalCount:      &total,
+		TotalPagesCount: &pages,
+		FilterApplied:   q.Get("filter"),
+		SortApplied:     sortApplied,
+	}
+	for _, x := range sel[from:to] {
+		p.Embedded.Items = append(p.Embedded.Items, render(x))
+	}
+	p.Links["_self"] = pageLink(r, start)
+	p.Links["_first"] = pageLink(r, 1)
+	p.Links["_last"] = pageLink(r, max(1, pages))
+	// _next only while another page exists.
+	if start < pages {
+		p.Links["_next"] = pageLink(r, start+1)
+	}
+	if start > 1 {
+		p.Links["_prev"] = pageLink(r, min(start-1, max(1, pages)))
+	}
+	writeJSON(w, p)
+}
+
+func sortItems[T any](sel []*T, q url.Values, spec listSpec[T]) (string, error) {
+	key := q.Get("sort")
+	if q.Has("sort") && spec.sorts == nil {
+		return "", badRequest("sort is not supported on this resource")
+	}
+	if spec.sorts == nil {
+		if spec.order != nil {
+			slices.SortStableFunc(sel, spec.order)
+		}
+		return "", nil
+	}
+	if key == "" {
+		key = spec.defaultSort
+	}
+	name, desc := strings.CutPrefix(key, "-")
+	cmp, ok := spec.sorts[name]
+	if !ok {
+		return "", badRequest("sort field %q is not supported", name)
+	}
+	slices.SortStableFunc(sel, func(a, b *T) int {
+		if desc {
+			return cmp(b, a)
+		}
+		return cmp(a, b)
+	})
+	return key, nil
+}
+
+// paging reads limit and start (1-based, a string on the wire).
+func paging(q url.Values) (limit, start int, err error) {
+	limit, start = defaultLimit, 1
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 {
+			return 0, 0, badRequest("limit %q: want a positive integer", v)
+		}
+		limit = min(limit, maxLimit)
+	}
+	if v := q.Get("start"); v != "" {
+		if start, err = strconv.Atoi(v); err != nil || start < 1 {
+			return 0, 0, badRequest("start %q: want a page number from 1", v)
+		}
+	}
+	return limit, start, nil
+}
+
+func pageLink(r *http.Request, start int) *link {
+	q := r.URL.Query()
+	q.Set("start", strconv.Itoa(start))
+	return &link{Href: r.URL.Path + "?" + q.Encode(), Type: "get"}
+}
+
+// ts renders a timestamp in RFC 3339, or null when zero.
+func ts(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Format(time.RFC3339)
+}

@@ -1,0 +1,292 @@
+package clumio
+
+import (
+	"cmp"
+	"context"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/backup-exporter/backup_exporter/backup"
+)
+
+var tasksResource = resource{
+	name:   "tasks",
+	path:   "/tasks",
+	accept: "application/api.clumio.tasks=v1+json",
+}
+
+// jobCategories are the task categories that are backup jobs; system,
+// report-generation and management tasks are not.
+var jobCategories = []string{"backup", "restore", "snapshot", "snapshot_restore"}
+
+// jobTypes are the job types a Clumio target has (jobType of jobCategories).
+var jobTypes = []backup.JobType{backup.JobBackup, backup.JobRestore, backup.JobSnapshot}
+
+const (
+	// watermarkOverlap re-reads the last minutes before the newest task
+	// seen, so that a task that becomes visible late (or with a slightly
+	// earlier created_timestamp) is not skipped. Tasks read twice are
+	// harmless: the engine counts each job id once.
+	watermarkOverlap = 5 * time.Minute
+	// maxUnfinished bounds the queued and running tasks kept to re-check;
+	// past it the oldest are forgotten (their asset's next task or the
+	// inventory's status then takes over).
+	maxUnfinished = 5000
+	// recheckChunk is how many task ids one re-check request asks for, to
+	// keep the filter (and the URL) short.
+	recheckChunk = 50
+)
+
+// taskTracker is the tasks state kept between refreshes: where the next
+// refresh starts reading, the tasks still running, and each asset's task
+// history.
+type taskTracker struct {
+	// watermark is the created_timestamp the next refresh lists from; zero
+	// before the first good refresh.
+	watermark time.Time
+	// unfinished are the queued and running tasks, re-read by id until they
+	// finish.
+	unfinished map[string]trackedTask
+	// byAsset is the backup-task history of each asset, by Clumio asset id
+	// (the tasks' primary_entity.id).
+	byAsset map[string]*assetHistory
+}
+
+// trackedTask is an unfinished task.
+type trackedTask struct {
+	jobType backup.JobType
+	created time.Time
+}
+
+// assetHistory is what an asset's backup tasks said.
+type assetHistory struct {
+	// latestID, latestStatus and latestAt describe the newest task (by
+	// creation): latestAt is its end, or its start while it runs, and zero
+	// while it is queued.
+	latestID      string
+	latestCreated time.Time
+	latestStatus  backup.Status
+	latestAt      time.Time
+	// lastFinished and lastDuration are the end and duration of the newest
+	// finished task.
+	lastFinished time.Time
+	lastDuration *time.Duration
+	// lastSuccess is the end of the newest completed task.
+	lastSuccess time.Time
+}
+
+func newTaskTracker() taskTracker {
+	return taskTracker{unfinished: map[string]trackedTask{}, byAsset: map[string]*assetHistory{}}
+}
+
+// fetchTasks lists the job tasks created since the watermark (the lookback
+// window on the first refresh) and re-reads the unfinished tasks by id. It
+// returns the tasks and the set of ids re-read.
+//
+// The first refresh needs no longer history than the lookback: each asset's
+// last success comes from the inventory's last_backup_timestamp.
+func (c *Client) fetchTasks(ctx context.Context, now time.Time) ([]task, map[string]bool, error) {
+	since := c.tasks.watermark
+	if floor := now.Add(-c.lookback); since.Before(floor) {
+		since = floor
+	}
+	ids := make([]string, 0, len(c.tasks.unfinished))
+	for id := range c.tasks.unfinished {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	chunks := slices.Collect(slices.Chunk(ids, recheckChunk))
+
+	results := make([][]task, 1+len(chunks))
+	err := forEach(ctx, len(results), c.api.MaxConcurrency(), func(ctx context.Context, i int) error {
+		q := listQuery{Filter: Filter{}.Since("created_timestamp", since).In("category", jobCategories...)}
+		if i > 0 {
+			q = listQuery{Filter: Filter{}.In("id", chunks[i-1]...)}
+		}
+		ts, err := list[task](ctx, c, tasksResource, q)
+		if err != nil {
+			return err
+		}
+		results[i] = ts
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	rechecked := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		rechecked[id] = true
+	}
+	return slices.Concat(results...), rechecked, nil
+}
+
+// apply folds a good tasks read into the tracker. It returns the finished
+// jobs that ended within lookback and the running and queued jobs by type.
+func (tr *taskTracker) apply(tasks []task, rechecked map[string]bool, now time.Time, lookback time.Duration, logger *slog.Logger) ([]backup.Job, map[backup.JobType]int) {
+	var (
+		jobs       []backup.Job
+		newest     time.Time
+		seen       = make(map[string]bool, len(tasks))
+		windowFrom = now.Add(-lookback)
+	)
+	for _, t := range tasks {
+		if t.ID == "" || seen[t.ID] {
+			continue
+		}
+		seen[t.ID] = true
+		created := t.CreatedTimestamp.Time
+		if created.After(newest) {
+			newest = created
+		}
+		status, jt := taskStatus(t.Status), jobType(t.Category)
+		if t.Category == "backup" && t.PrimaryEntity != nil && t.PrimaryEntity.ID != "" {
+			h := tr.byAsset[t.PrimaryEntity.ID]
+			if h == nil {
+				h = &assetHistory{}
+				tr.byAsset[t.PrimaryEntity.ID] = h
+			}
+			h.observe(t, status)
+		}
+		switch {
+		case status.Finished():
+			delete(tr.unfinished, t.ID)
+			if end := taskEnd(t); !end.Before(windowFrom) {
+				jobs = append(jobs, backup.Job{ID: t.ID, Type: jt, Status: status, End: end})
+			}
+		case status.Active():
+			tr.unfinished[t.ID] = trackedTask{jobType: jt, created: created}
+		}
+	}
+	// A re-checked task the API no longer returns was deleted or left the
+	// OU: stop waiting for it.
+	for id := range rechecked {
+		if !seen[id] {
+			delete(tr.unfinished, id)
+		}
+	}
+	if over := len(tr.unfinished) - maxUnfinished; over > 0 {
+		tr.dropOldestUnfinished(over)
+		logger.Warn("clumio: too many unfinished tasks to track; forgot the oldest", "forgotten", over, "kept", maxUnfinished)
+	}
+	if wm := newest.Add(-watermarkOverlap); wm.After(tr.watermark) {
+		tr.watermark = wm
+	}
+
+	running := make(map[backup.JobType]int, len(jobTypes))
+	for _, jt := range jobTypes {
+		running[jt] = 0
+	}
+	for _, u := range tr.unfinished {
+		running[u.jobType]++
+	}
+	return jobs, running
+}
+
+// dropOldestUnfinished forgets the n oldest unfinished tasks.
+func (tr *taskTracker) dropOldestUnfinished(n int) {
+	type aged struct {
+		id      string
+		created time.Time
+	}
+	all := make([]aged, 0, len(tr.unfinished))
+	for id, u := range tr.unfinished {
+		all = append(all, aged{id, u.created})
+	}
+	slices.SortFunc(all, func(a, b aged) int {
+		if c := a.created.Compare(b.created); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	for _, a := range all[:n] {
+		delete(tr.unfinished, a.id)
+	}
+}
+
+// prune forgets the history of assets no longer in the inventory, so that
+// the tracker's memory follows the estate.
+func (tr *taskTracker) prune(assets []backup.Asset) {
+	keep := make(map[string]bool, len(assets))
+	for _, a := range assets {
+		keep[a.ID] = true
+	}
+	for id := range tr.byAsset {
+		if !keep[id] {
+			delete(tr.byAsset, id)
+		}
+	}
+}
+
+// observe folds one backup task of the asset into its history. The same
+// task read again (running, then finished) updates it in place.
+func (h *assetHistory) observe(t task, status backup.Status) {
+	created := t.CreatedTimestamp.Time
+	if h.latestID == "" || t.ID == h.latestID || created.After(h.latestCreated) {
+		h.latestID, h.latestCreated, h.latestStatus = t.ID, created, status
+		switch {
+		case status.Finished():
+			h.latestAt = taskEnd(t)
+		case status == backup.StatusRunning:
+			h.latestAt = t.StartTimestamp.Time
+		default:
+			h.latestAt = time.Time{}
+		}
+	}
+	if !status.Finished() {
+		return
+	}
+	end := taskEnd(t)
+	if end.After(h.lastFinished) {
+		h.lastFinished = end
+		h.lastDuration = nil
+		if start := t.StartTimestamp.Time; !start.IsZero() && !end.Before(start) {
+			h.lastDuration = backup.Duration(end.Sub(start))
+		}
+	}
+	if status == backup.StatusSuccess && end.After(h.lastSuccess) {
+		h.lastSuccess = end
+	}
+}
+
+// taskEnd is when a finished task ended; a finished task without
+// end_timestamp falls back to its start, then its creation.
+func taskEnd(t task) time.Time {
+	for _, ts := range []timestamp{t.EndTimestamp, t.StartTimestamp, t.CreatedTimestamp} {
+		if !ts.IsZero() {
+			return ts.Time
+		}
+	}
+	return time.Time{}
+}
+
+// taskStatus normalises a task status (cross-vendor.md); an unknown value is
+// neither finished nor active.
+func taskStatus(s string) backup.Status {
+	switch s {
+	case "completed":
+		return backup.StatusSuccess
+	case "failed":
+		return backup.StatusFailed
+	case "aborted":
+		return backup.StatusAborted
+	case "queued":
+		return backup.StatusQueued
+	case "in_progress", "aborting":
+		return backup.StatusRunning
+	}
+	return backup.StatusUnknown
+}
+
+// jobType normalises a task category.
+func jobType(category string) backup.JobType {
+	switch category {
+	case "backup":
+		return backup.JobBackup
+	case "restore", "snapshot_restore":
+		return backup.JobRestore
+	case "snapshot":
+		return backup.JobSnapshot
+	}
+	return backup.JobOther
+}
