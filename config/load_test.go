@@ -460,3 +460,13 @@ func golden(t *testing.T, path string, got []byte) {
 		t.Errorf("%s differs (go test -update rewrites it):\n got:\n%s\nwant:\n%s", path, got, want)
 	}
 }
+
+// BenchmarkLoad measures a reload of a config with every key and six targets.
+func BenchmarkLoad(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := Load("testdata/good.yml", WithLookupEnv(lookupTestEnv)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

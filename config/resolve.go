@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -204,15 +205,18 @@ func (l *loader) checkURL(path, s string, required bool, schemes ...string) {
 		return
 	}
 	if s == "" {
-		if required || l.has(path) {
+		if required {
 			l.errorf(path, "required")
 		}
 		return
 	}
 	u, err := url.Parse(s)
+	var urlErr *url.Error
 	switch {
+	case errors.As(err, &urlErr):
+		l.errorf(path, "invalid URL: %v", urlErr.Err)
 	case err != nil:
-		l.errorf(path, "invalid URL: %v", err.(*url.Error).Err)
+		l.errorf(path, "invalid URL")
 	case !slices.Contains(schemes, u.Scheme):
 		l.errorf(path, "scheme must be %s, got %q", orList(schemes), u.Scheme)
 	case u.Host == "":
@@ -311,18 +315,21 @@ func (r rawSettings) over(base Settings) Settings {
 	return s
 }
 
+// set overrides *dst with *v when the file set v.
 func set[T any](dst *T, v *T) {
 	if v != nil {
 		*dst = *v
 	}
 }
 
+// setDuration is set for a duration written in Prometheus syntax.
 func setDuration(dst *time.Duration, v *model.Duration) {
 	if v != nil {
 		*dst = time.Duration(*v)
 	}
 }
 
+// intPtr widens an optional int for range checks shared with int64 keys.
 func intPtr(v *int) *int64 {
 	if v == nil {
 		return nil

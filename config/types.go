@@ -77,7 +77,7 @@ type Target struct {
 	Name string
 	// Vendor is one of the Vendor* constants.
 	Vendor string
-	// URL is the API's base URL.
+	// URL is the API's base URL, without a trailing slash.
 	URL string
 	// Settings are the resolved tunables.
 	Settings
