@@ -3,10 +3,12 @@ package collector
 import (
 	"github.com/backup-exporter/backup_exporter/config"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/cleverfox"
+	"github.com/backup-exporter/backup_exporter/vendor_clients/clumio"
 )
 
 // vendors maps a target's `vendor` key to its client.
 var vendors = map[string]Vendor{
+	config.VendorClumio:    {New: func(t config.Target, d VendorDeps) (Fetcher, error) { return clumio.New(t, d.API, d.Logger, d.Now) }, ErrorMessage: clumio.ErrorMessage},
 	config.VendorCleverFox: {New: func(t config.Target, d VendorDeps) (Fetcher, error) { return cleverfox.New(t, d.API, d.Logger, d.Now) }, ErrorMessage: cleverfox.ErrorMessage},
 }
 
