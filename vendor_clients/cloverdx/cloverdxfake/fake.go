@@ -134,18 +134,29 @@ type envelope struct {
 	Members    []any  `json:"members"`
 }
 
-// writePage answers one page of members, whose collection holds total items
-// (more than len(members) when some were lost since the count).
-func writePage(w http.ResponseWriter, r *http.Request, typ string, members []any, total int) {
+// collectionPage is one page of a collection of n items and total
+// @totalItems (more than n when some were lost since the count): the
+// members' window and the request's start.
+type collectionPage struct {
+	start, lo, hi, total int
+}
+
+// readPage reads the request's paging parameters against a collection of n
+// items; it answers 400 itself and returns false when they are invalid.
+func readPage(w http.ResponseWriter, r *http.Request, n, total int) (collectionPage, bool) {
 	size, start, err := paging(r)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
-		return
+		return collectionPage{}, false
 	}
-	lo, hi := min(start, len(members)), min(start+size, len(members))
+	return collectionPage{start: start, lo: min(start, n), hi: min(start+size, n), total: total}, true
+}
+
+// write answers the page with its members.
+func (p collectionPage) write(w http.ResponseWriter, r *http.Request, typ string, members []any) {
 	writeJSON(w, http.StatusOK, envelope{
-		Self: self(r, r.URL.Path), Type: typ, TotalItems: total,
-		StartIndex: start, PageItems: hi - lo, Members: members[lo:hi],
+		Self: self(r, r.URL.Path), Type: typ, TotalItems: p.total,
+		StartIndex: p.start, PageItems: len(members), Members: members,
 	})
 }
 

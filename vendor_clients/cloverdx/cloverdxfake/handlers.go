@@ -17,13 +17,17 @@ var serverZone = time.FixedZone("CEST", 2*60*60)
 // executions answers GET /executions, newest first.
 func (s *Server) executions(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	members := make([]any, len(s.data.Executions))
-	for i, e := range s.data.Executions {
-		members[i] = executionJSON(r, e)
+	p, ok := readPage(w, r, len(s.data.Executions), len(s.data.Executions)+s.data.PhantomExecutions)
+	if !ok {
+		s.mu.Unlock()
+		return
 	}
-	total := len(members) + s.data.PhantomExecutions
+	members := make([]any, 0, p.hi-p.lo)
+	for _, e := range s.data.Executions[p.lo:p.hi] {
+		members = append(members, executionJSON(r, e))
+	}
 	s.mu.Unlock()
-	writePage(w, r, "ExecutionCollection", members, total)
+	p.write(w, r, "ExecutionCollection", members)
 }
 
 // execution answers GET /executions/{runId}.
@@ -47,15 +51,20 @@ func (s *Server) execution(w http.ResponseWriter, r *http.Request) {
 // dashboards answers GET /dashboards.
 func (s *Server) dashboards(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	members := make([]any, len(s.data.Dashboards))
-	for i, d := range s.data.Dashboards {
-		members[i] = map[string]any{
+	p, ok := readPage(w, r, len(s.data.Dashboards), len(s.data.Dashboards))
+	if !ok {
+		s.mu.Unlock()
+		return
+	}
+	members := make([]any, 0, p.hi-p.lo)
+	for _, d := range s.data.Dashboards[p.lo:p.hi] {
+		members = append(members, map[string]any{
 			"@self": self(r, fmt.Sprintf("%s/dashboards/%d", restPath, d.ID)), "@type": "Dashboard",
 			"id": d.ID, "name": d.Name,
-		}
+		})
 	}
 	s.mu.Unlock()
-	writePage(w, r, "DashboardCollection", members, len(members))
+	p.write(w, r, "DashboardCollection", members)
 }
 
 // monitors answers GET /dashboards/{id}/monitors.
@@ -67,12 +76,17 @@ func (s *Server) monitors(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Dashboard "+r.PathValue("id")+" not found")
 		return
 	}
-	members := make([]any, len(d.Monitors))
-	for i, m := range d.Monitors {
-		members[i] = s.monitorJSON(r, d.ID, m)
+	p, ok := readPage(w, r, len(d.Monitors), len(d.Monitors))
+	if !ok {
+		s.mu.Unlock()
+		return
+	}
+	members := make([]any, 0, p.hi-p.lo)
+	for _, m := range d.Monitors[p.lo:p.hi] {
+		members = append(members, s.monitorJSON(r, d.ID, m))
 	}
 	s.mu.Unlock()
-	writePage(w, r, "MonitorCollection", members, len(members))
+	p.write(w, r, "MonitorCollection", members)
 }
 
 // monitor answers GET /dashboards/{id}/monitors/{monitorId}.
