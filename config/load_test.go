@@ -306,7 +306,7 @@ func TestLoadInvalid(t *testing.T) {
 			`9: targets[0].business_units[2]: expected a string, got a mapping`,
 			`9: targets[0].business_units[1]: must not be empty`,
 		}},
-		{"tls-min-version", []string{`7: targets[0].tls_config.min_version: unknown version "TLS11" (want TLS12 or TLS13)`}},
+		{"tls-min-version", []string{`7: targets[0].tls_config.min_version: unknown version "SSL3" (want TLS10, TLS11, TLS12 or TLS13)`}},
 		{"tls-cert-without-key", []string{`7: targets[0].tls_config.cert_file: set without key_file`}},
 		{"tls-ca-missing", []string{`7: targets[0].tls_config.ca_file: cannot open "testdata/tls/missing-ca.pem": no such file or directory`}},
 		{"rpo-override", []string{
@@ -468,5 +468,19 @@ func BenchmarkLoad(b *testing.B) {
 		if _, _, err := Load("testdata/good.yml", WithLookupEnv(lookupTestEnv)); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestLegacyTLSVersionWarns: TLS 1.0/1.1 are accepted for a legacy server,
+// with a warning, never silently.
+func TestLegacyTLSVersionWarns(t *testing.T) {
+	cfg, warnings, err := Parse([]byte("targets:\n  - name: x\n    vendor: cleverfox\n    url: 'https://a.example'\n    api_key: '${K}'\n    tls_config: {min_version: TLS11}\n"), "mem.yml",
+		WithLookupEnv(func(string) (string, bool) { return "k", true }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"mem.yml:6: targets[0].tls_config.min_version: TLS11 is older than TLS 1.2; use it only for a server that cannot do better"}
+	if !reflect.DeepEqual(warnings, want) || cfg.Targets[0].TLS.MinVersion != "TLS11" {
+		t.Errorf("warnings %q, min_version %q", warnings, cfg.Targets[0].TLS.MinVersion)
 	}
 }

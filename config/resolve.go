@@ -156,8 +156,11 @@ func (l *loader) resolveTLS(path string, c TLSConfig) TLSConfig {
 	}
 	switch c.MinVersion {
 	case "", "TLS12", "TLS13":
+	case "TLS10", "TLS11":
+		// Accepted for the legacy server that needs it, never silently.
+		l.warnf(path+".min_version", "%s is older than TLS 1.2; use it only for a server that cannot do better", c.MinVersion)
 	default:
-		l.errorf(path+".min_version", "unknown version %q (want TLS12 or TLS13)", c.MinVersion)
+		l.errorf(path+".min_version", "unknown version %q (want TLS10, TLS11, TLS12 or TLS13)", c.MinVersion)
 	}
 	if c.InsecureSkipVerify {
 		l.warnf(path+".insecure_skip_verify", "certificate verification is off; prefer ca_file")

@@ -118,7 +118,8 @@ type TLSConfig struct {
 	ServerName string `yaml:"server_name,omitempty"`
 	// InsecureSkipVerify turns certificate verification off.
 	InsecureSkipVerify bool `yaml:"insecure_skip_verify,omitempty"`
-	// MinVersion is the lowest TLS version accepted: "TLS12" or "TLS13".
+	// MinVersion is the lowest TLS version accepted: "TLS12" (the default),
+	// "TLS13", or, with a warning, "TLS10" or "TLS11" for a legacy server.
 	MinVersion string `yaml:"min_version,omitempty"`
 }
 
