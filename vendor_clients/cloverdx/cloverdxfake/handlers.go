@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -150,7 +151,7 @@ func (s *Server) monitorJSON(r *http.Request, dashboardID int, m Monitor) map[st
 	items := make([]any, len(m.Items))
 	failing := 0
 	for i, it := range m.Items {
-		if it.State == "FAILING" {
+		if strings.EqualFold(it.State, "FAILING") {
 			failing++
 		}
 		var since, errMsg, warnMsg any

@@ -1,0 +1,167 @@
+package cloverdx
+
+import (
+	"encoding/json"
+	"log/slog"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/backup-exporter/backup_exporter/backup"
+	"github.com/backup-exporter/backup_exporter/vendor_clients/cloverdx/cloverdxfake"
+)
+
+// monitorView is what one monitor became: its state, failing items, alert
+// level sample (-1: none) and alerts by "severity/type".
+type monitorView struct {
+	state   backup.MonitorState
+	failing int
+	level   float64
+	alerts  map[string]int
+}
+
+// viewMonitors sums a snapshot's monitor side up by monitor id.
+func viewMonitors(snap *backup.Snapshot) (map[string]monitorView, map[string]int) {
+	out := map[string]monitorView{}
+	for _, m := range snap.Monitors {
+		out[m.ID] = monitorView{state: m.State, failing: m.FailingItems, level: -1}
+	}
+	for _, s := range snap.Samples {
+		if s.Spec == &alertLevelSpec {
+			v := out[s.LabelValues[0]]
+			v.level = s.Value
+			out[s.LabelValues[0]] = v
+		}
+	}
+	alerts := map[string]int{}
+	for _, a := range snap.Alerts {
+		alerts[string(a.Severity)+"/"+a.Type]++
+	}
+	return out, alerts
+}
+
+func TestMonitorsFromFake(t *testing.T) {
+	want := map[string]monitorView{
+		"1/7":  {state: backup.MonitorFailing, failing: 1, level: 3},
+		"1/8":  {state: backup.MonitorWarning, failing: 0, level: 2},
+		"1/9":  {state: backup.MonitorPassing, failing: 0, level: -1},
+		"2/10": {state: backup.MonitorFailing, failing: 2, level: 4},
+		"2/11": {state: backup.MonitorFailing, failing: 1, level: 0},
+		"2/12": {state: backup.MonitorFailing, failing: 1, level: 1},
+		"3/13": {state: backup.MonitorPassing, failing: 0, level: -1},
+	}
+	wantAlerts := map[string]int{"error/schedule": 1, "critical/data_service": 1, "warning/data_service": 2, "warning/event_listener": 1}
+	cases := []struct {
+		name   string
+		change func(d *cloverdxfake.Data)
+	}{
+		{name: "upper-case strings", change: func(*cloverdxfake.Data) {}},
+		{name: "objects with a name", change: func(d *cloverdxfake.Data) { d.ObjectEnums = true }},
+		{name: "mixed case and UI labels", change: func(d *cloverdxfake.Data) {
+			label := strings.NewReplacer("_", " ")
+			for i := range d.Dashboards {
+				for j := range d.Dashboards[i].Monitors {
+					m := &d.Dashboards[i].Monitors[j]
+					m.State = strings.ToLower(m.State)
+					m.AlertLevel = label.Replace(strings.ToLower(m.AlertLevel))
+					for k := range m.Items {
+						m.Items[k].State = strings.ToLower(m.Items[k].State)
+						m.Items[k].AlertLevel = label.Replace(m.Items[k].AlertLevel)
+					}
+				}
+			}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := cloverdxfake.New(cloverdxfake.Options{Now: testNow})
+			srv.Update(tc.change)
+			monitors, alerts := viewMonitors(fetch(t, newClient(t, serve(t, srv, nil), nil)))
+			for id, m := range want {
+				if got := monitors[id]; got.state != m.state || got.failing != m.failing || got.level != m.level {
+					t.Errorf("monitor %s: %+v, want %+v", id, got, m)
+				}
+			}
+			if len(monitors) != len(want) {
+				t.Errorf("%d monitors, want %d", len(monitors), len(want))
+			}
+			if !reflect.DeepEqual(alerts, wantAlerts) {
+				t.Errorf("alerts %v, want %v", alerts, wantAlerts)
+			}
+		})
+	}
+}
+
+func TestMonitorJSON(t *testing.T) {
+	cases := []struct {
+		name       string
+		json       string
+		want       monitorView
+		wantAlerts map[string]int
+	}{
+		{
+			name: "failing, level from the items when the monitor has none",
+			json: `{"id": 5, "name": "m", "state": "FAILING", "items": [
+				{"type": "SCHEDULE", "state": "FAILING", "alertLevel": "LOW"},
+				{"type": "SCHEDULE", "state": "FAILING", "alertLevel": "CRITICAL"},
+				{"type": "DATA_SERVICE", "state": "PASSING", "alertLevel": "HIGH"}]}`,
+			want:       monitorView{state: backup.MonitorFailing, failing: 2, level: 4},
+			wantAlerts: map[string]int{"warning/schedule": 1, "critical/schedule": 1},
+		},
+		{
+			name:       "an item without a level is medium",
+			json:       `{"id": 5, "name": "m", "state": "FAILING", "items": [{"type": "EVENT_LISTENER", "state": "FAILING"}]}`,
+			want:       monitorView{state: backup.MonitorFailing, failing: 1, level: 2},
+			wantAlerts: map[string]int{"warning/event_listener": 1},
+		},
+		{
+			name:       "listed without items: the count and the monitor's level",
+			json:       `{"id": 5, "name": "m", "state": "FAILING", "alertLevel": "HIGH", "failingItemsCount": 2}`,
+			want:       monitorView{state: backup.MonitorFailing, failing: 2, level: 3},
+			wantAlerts: map[string]int{"error/monitor": 2},
+		},
+		{
+			name:       "a WARNING state",
+			json:       `{"id": 5, "name": "m", "state": "Warning", "alertLevel": {"name": "Very Low"}}`,
+			want:       monitorView{state: backup.MonitorWarning, level: 0},
+			wantAlerts: map[string]int{},
+		},
+		{
+			name:       "passing with a null warning flag",
+			json:       `{"id": 5, "name": "m", "state": "PASSING", "warning": null, "alertLevel": "HIGH"}`,
+			want:       monitorView{state: backup.MonitorPassing, level: -1},
+			wantAlerts: map[string]int{},
+		},
+		{
+			name:       "an unknown state with failing items fails",
+			json:       `{"id": 5, "name": "m", "state": "DEGRADED", "failingItemsCount": 1}`,
+			want:       monitorView{state: backup.MonitorFailing, failing: 1, level: -1},
+			wantAlerts: map[string]int{"warning/monitor": 1},
+		},
+		{
+			name:       "an unknown state without failing items passes",
+			json:       `{"id": 5, "name": "m"}`,
+			want:       monitorView{state: backup.MonitorPassing, level: -1},
+			wantAlerts: map[string]int{},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var m monitor
+			if err := json.Unmarshal([]byte(tc.json), &m); err != nil {
+				t.Fatal(err)
+			}
+			c := &Client{logger: slog.New(slog.DiscardHandler)}
+			snap := &backup.Snapshot{}
+			c.addMonitor(snap, dashboard{ID: "1"}, m)
+			monitors, alerts := viewMonitors(snap)
+			got := monitors["1/5"]
+			if got.state != tc.want.state || got.failing != tc.want.failing || got.level != tc.want.level {
+				t.Errorf("got %+v, want %+v", got, tc.want)
+			}
+			if !reflect.DeepEqual(alerts, tc.wantAlerts) {
+				t.Errorf("alerts %v, want %v", alerts, tc.wantAlerts)
+			}
+		})
+	}
+}
