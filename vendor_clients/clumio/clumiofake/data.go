@@ -249,7 +249,7 @@ func (g *generator) asset(i int) {
 		}
 		if i%11 == 0 {
 			g.alert(Alert{Type: "policy_violated", Cause: "backup_failed", Severity: "error", Status: "cleared",
-				Raised: g.ago(40 * time.Hour), Cleared: g.ago(30 * time.Hour), PrimaryEntity: entityOf(a), OUID: a.OUID})
+				Raised: g.ago(40 * time.Hour), Cleared: g.ago(30 * time.Hour), PrimaryEntity: a.Entity(), OUID: a.OUID})
 		}
 	case CaseFailed:
 		ok := g.ago(g.between(50*time.Hour, 90*time.Hour))
@@ -258,11 +258,11 @@ func (g *generator) asset(i int) {
 		g.task(a, "backup", "completed", ok, 30*time.Minute)
 		g.task(a, "backup", "failed", fail, g.between(time.Minute, 30*time.Minute))
 		g.alert(Alert{Type: "policy_violated", Cause: "backup_failed", Severity: "error", Status: "active",
-			Raised: fail.Add(30 * time.Minute), PrimaryEntity: entityOf(a), OUID: a.OUID})
+			Raised: fail.Add(30 * time.Minute), PrimaryEntity: a.Entity(), OUID: a.OUID})
 		if i%2 == 1 {
 			g.task(a, "restore", "failed", g.ago(3*time.Hour), 10*time.Minute)
 			g.alert(Alert{Type: "restore_failed", Cause: "permission_denied", Severity: "error", Status: "active",
-				Raised: g.ago(2 * time.Hour), PrimaryEntity: entityOf(a), OUID: a.OUID})
+				Raised: g.ago(2 * time.Hour), PrimaryEntity: a.Entity(), OUID: a.OUID})
 		}
 	case CaseWarning:
 		ok := g.ago(g.between(30*time.Hour, 40*time.Hour))
@@ -270,7 +270,7 @@ func (g *generator) asset(i int) {
 		a.LastSuccessfulPolicyStart, a.LastFailedPolicyStart, a.Partial = ok, partial, true
 		a.LastBackup = partial.Add(5 * time.Minute)
 		g.alert(Alert{Type: "policy_violated", Cause: "backup_partially_failed", Severity: "warning", Status: "active",
-			Raised: partial.Add(time.Hour), PrimaryEntity: entityOf(a), OUID: a.OUID})
+			Raised: partial.Add(time.Hour), PrimaryEntity: a.Entity(), OUID: a.OUID})
 	case CaseNever:
 		// Protected, never backed up: no timestamps, no tasks.
 	case CaseUnprotected:
@@ -280,9 +280,9 @@ func (g *generator) asset(i int) {
 			a.LastBackup = g.ago(40 * 24 * time.Hour)
 		}
 		g.alert(Alert{Type: "tag_conflict", Cause: "multiple_policies", Severity: "warning", Status: "active",
-			Raised: g.ago(12 * time.Hour), PrimaryEntity: entityOf(a), OUID: a.OUID})
+			Raised: g.ago(12 * time.Hour), PrimaryEntity: a.Entity(), OUID: a.OUID})
 		g.alert(Alert{Type: "tag_conflict", Cause: "multiple_policies", Severity: "warning", Status: "cleared",
-			Raised: g.ago(72 * time.Hour), Cleared: g.ago(48 * time.Hour), PrimaryEntity: entityOf(a), OUID: a.OUID})
+			Raised: g.ago(72 * time.Hour), Cleared: g.ago(48 * time.Hour), PrimaryEntity: a.Entity(), OUID: a.OUID})
 	case CaseRunning:
 		ok := g.ago(g.between(rpo+time.Hour, rpo+3*time.Hour))
 		a.LastSuccessfulPolicyStart, a.LastBackup = ok, ok.Add(time.Minute)
@@ -346,7 +346,7 @@ func (g *generator) task(a Asset, category, status string, created time.Time, du
 		Category:      category,
 		Status:        status,
 		Created:       created,
-		PrimaryEntity: entityOf(a),
+		PrimaryEntity: a.Entity(),
 		Parent:        Entity{ID: a.EnvironmentID, Type: "aws_environment", Value: a.AccountNativeID + "/" + a.Region},
 		OUID:          a.OUID,
 	}
@@ -370,7 +370,8 @@ func (g *generator) alert(a Alert) {
 	g.d.Alerts = append(g.d.Alerts, a)
 }
 
-func entityOf(a Asset) Entity {
+// Entity is the asset as a task's or alert's primary entity.
+func (a Asset) Entity() Entity {
 	v := a.NativeID
 	if v == "" {
 		v = a.Name

@@ -82,13 +82,14 @@ func (s *Server) handle(mux *http.ServeMux, pattern, accept string, h handlerFun
 			writeError(w, http.StatusMethodNotAllowed, "method "+r.Method+" is not allowed")
 			return
 		}
-		auth := r.Header.Get("Authorization")
-		token, isBearer := strings.CutPrefix(auth, "Bearer ")
+		auth := strings.TrimSpace(r.Header.Get("Authorization"))
+		scheme, token, _ := strings.Cut(auth, " ")
+		isBearer := strings.EqualFold(scheme, "Bearer")
 		switch {
 		case auth == "" || (isBearer && strings.TrimSpace(token) == ""):
 			writeCodedError(w, http.StatusForbidden, codeMissingToken, "The authentication token is missing")
 			return
-		case !isBearer || token != s.token:
+		case !isBearer || strings.TrimSpace(token) != s.token:
 			writeCodedError(w, http.StatusUnauthorized, codeInvalidToken, "The authentication token is invalid or expired")
 			return
 		}

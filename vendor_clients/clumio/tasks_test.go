@@ -1,0 +1,140 @@
+package clumio
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/backup-exporter/backup_exporter/backup"
+	"github.com/backup-exporter/backup_exporter/vendor_clients/clumio/clumiofake"
+)
+
+// TestIncrementalTasks runs two refreshes: the second must list only the
+// tasks created since the watermark (newest seen minus the overlap), re-read
+// the unfinished tasks by id, and report a task that finished in between.
+func TestIncrementalTasks(t *testing.T) {
+	srv := fakeAt(85)
+	now := testNow
+	c := newClient(t, srv, nil)
+	c.now = func() time.Time { return now }
+
+	first, err := c.Fetch(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Between the refreshes: one running backup finishes and a new backup
+	// task is created and completes.
+	var (
+		finishedID, finishedAsset string
+		newest                    time.Time
+		unfinished                []string
+	)
+	end := testNow.Add(8 * time.Minute)
+	srv.Update(func(d *clumiofake.Data) {
+		for i := range d.Tasks {
+			ft := &d.Tasks[i]
+			if ft.Created.After(newest) {
+				newest = ft.Created
+			}
+			switch ft.Status {
+			case "in_progress":
+				if finishedID == "" && ft.Category == "backup" {
+					ft.Status, ft.End = "completed", end
+					finishedID, finishedAsset = ft.ID, ft.PrimaryEntity.ID
+				}
+				unfinished = append(unfinished, ft.ID)
+			case "queued", "aborting":
+				unfinished = append(unfinished, ft.ID)
+			}
+		}
+		d.Tasks = append(d.Tasks, clumiofake.Task{
+			ID: "999999", Type: "aws_ebs_volume_backup", Category: "backup", Status: "completed",
+			Created: testNow.Add(2 * time.Minute), Start: testNow.Add(2 * time.Minute), End: end,
+			PrimaryEntity: d.Assets[0].Entity(), OUID: d.Assets[0].OUID,
+		})
+	})
+	if finishedID == "" {
+		t.Fatal("the fake has no running backup task")
+	}
+	before := len(srv.Queries("/tasks"))
+	now = testNow.Add(10 * time.Minute)
+	second, err := c.Fetch(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var recheckedIDs []string
+	var listed []string
+	for _, q := range srv.Queries("/tasks")[before:] {
+		var f map[string]map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(q.Get("filter")), &f); err != nil {
+			t.Fatalf("filter %q: %v", q.Get("filter"), err)
+		}
+		if ids, ok := f["id"]; ok {
+			var v []string
+			_ = json.Unmarshal(ids["$in"], &v)
+			recheckedIDs = append(recheckedIDs, v...)
+			continue
+		}
+		var since string
+		_ = json.Unmarshal(f["created_timestamp"]["$gte"], &since)
+		listed = append(listed, since)
+	}
+	wantSince := newest.Add(-watermarkOverlap).UTC().Format(time.RFC3339)
+	if len(listed) == 0 || listed[0] != wantSince {
+		t.Errorf("second refresh listed tasks since %v, want %s (newest seen %s minus the overlap)", listed, wantSince, newest)
+	}
+	slices.Sort(recheckedIDs)
+	slices.Sort(unfinished)
+	if !slices.Equal(recheckedIDs, unfinished) {
+		t.Errorf("re-checked %v, want the unfinished tasks %v", recheckedIDs, unfinished)
+	}
+
+	jobs := map[string]backup.Job{}
+	for _, j := range second.Jobs {
+		jobs[j.ID] = j
+	}
+	for _, id := range []string{finishedID, "999999"} {
+		if j, ok := jobs[id]; !ok || j.Status != backup.StatusSuccess || !j.End.Equal(end) {
+			t.Errorf("job %s = %+v, want a success ending %s", id, j, end)
+		}
+	}
+	if got, want := second.JobsRunning[backup.JobBackup], first.JobsRunning[backup.JobBackup]-1; got != want {
+		t.Errorf("running backups %d, want %d", got, want)
+	}
+	for _, a := range second.Assets {
+		if a.ID == finishedAsset && (a.LastStatus != backup.StatusSuccess || !a.LastSuccess.Equal(end) || !a.LastAttempt.Equal(end)) {
+			t.Errorf("asset of the finished task: status %s, last success %s, last attempt %s; want success at %s", a.LastStatus, a.LastSuccess, a.LastAttempt, end)
+		}
+	}
+}
+
+// TestTaskStateBounded checks that the unfinished tasks kept are bounded and
+// that the watermark never goes back.
+func TestTaskStateBounded(t *testing.T) {
+	tr := newTaskTracker()
+	var tasks []task
+	for i := range maxUnfinished + 10 {
+		tasks = append(tasks, task{
+			ID: "t" + strconv.Itoa(i), Category: "backup", Status: "queued",
+			CreatedTimestamp: timestamp{testNow.Add(time.Duration(i) * time.Second)},
+		})
+	}
+	_, running := tr.apply(tasks, nil, testNow, 24*time.Hour, slog.New(slog.DiscardHandler))
+	if len(tr.unfinished) != maxUnfinished || running[backup.JobBackup] != maxUnfinished {
+		t.Errorf("kept %d unfinished (running %d), want %d", len(tr.unfinished), running[backup.JobBackup], maxUnfinished)
+	}
+	if _, ok := tr.unfinished["t0"]; ok {
+		t.Error("the oldest unfinished task was kept")
+	}
+	wm := tr.watermark
+	tr.apply([]task{{ID: "old", Category: "backup", Status: "completed", CreatedTimestamp: timestamp{testNow.Add(-time.Hour)}}}, nil, testNow, 24*time.Hour, slog.New(slog.DiscardHandler))
+	if !tr.watermark.Equal(wm) {
+		t.Errorf("watermark moved back from %s to %s", wm, tr.watermark)
+	}
+}
