@@ -48,10 +48,11 @@ func newLabeler(target, vendor string) labeler {
 // with returns the target's pairs plus the given name/value pairs, sorted by
 // name as the exposition expects.
 func (l labeler) with(kv ...string) []*dto.LabelPair {
-	out := make([]*dto.LabelPair, 0, len(kv)/2+2)
-	out = append(out, l.target, l.vendor)
-	for i := 0; i+1 < len(kv); i += 2 {
-		out = append(out, labelPair(kv[i], kv[i+1]))
+	n := len(kv) / 2
+	out := l.alloc(n)
+	block, values := make([]dto.LabelPair, n), make([]string, n)
+	for i := range n {
+		out = append(out, fillPair(&block[i], &values[i], kv[2*i], kv[2*i+1]))
 	}
 	sortPairs(out)
 	return out
@@ -59,21 +60,53 @@ func (l labeler) with(kv ...string) []*dto.LabelPair {
 
 // withNames is with for parallel slices of names and values.
 func (l labeler) withNames(names, values []string) []*dto.LabelPair {
-	out := make([]*dto.LabelPair, 0, len(names)+2)
-	out = append(out, l.target, l.vendor)
-	for i, n := range names {
-		out = append(out, labelPair(n, values[i]))
+	out := l.alloc(len(names))
+	block, vals := make([]dto.LabelPair, len(names)), make([]string, len(names))
+	for i, name := range names {
+		out = append(out, fillPair(&block[i], &vals[i], name, values[i]))
 	}
 	sortPairs(out)
 	return out
 }
 
-// labelPair makes one pair. A value that is not valid UTF-8 (a vendor's
-// mangled asset name) would make the whole exposition fail, so its bad bytes
-// are replaced.
+// alloc returns a label set holding the target's pairs with room for n more.
+func (l labeler) alloc(n int) []*dto.LabelPair {
+	return append(make([]*dto.LabelPair, 0, n+2), l.target, l.vendor)
+}
+
+// labelPair makes one pair.
 func labelPair(name, value string) *dto.LabelPair {
-	value = strings.ToValidUTF8(value, "\uFFFD")
-	return &dto.LabelPair{Name: &name, Value: &value}
+	return fillPair(new(dto.LabelPair), new(string), name, value)
+}
+
+// fillPair fills p with name and value, keeping the value in *store: the
+// pairs and values of one label set are allocated in blocks, a 10,000-asset
+// refresh makes a great many of them. A value that is not valid UTF-8 (a
+// vendor's mangled asset name) would make the whole exposition fail, so its
+// bad bytes are replaced.
+func fillPair(p *dto.LabelPair, store *string, name, value string) *dto.LabelPair {
+	*store = strings.ToValidUTF8(value, "\uFFFD")
+	p.Name, p.Value = internName(name), store
+	return p
+}
+
+// labelNames are the engine's own label names, shared by every pair.
+var labelNames = func() map[string]*string {
+	m := map[string]*string{}
+	for _, n := range []string{"target", "vendor", "collector", "asset_id", "asset", "asset_type", "tenant", "status",
+		"job_type", "scope", "scope_id", "scope_name", "severity", "alert_type", "monitor_id", "monitor", "state"} {
+		m[n] = &n
+	}
+	return m
+}()
+
+// internName returns a shared pointer for the engine's label names and a new
+// one for a vendor's.
+func internName(name string) *string {
+	if p, ok := labelNames[name]; ok {
+		return p
+	}
+	return &name
 }
 
 // sortPairs is an insertion sort: label sets are a handful of pairs.

@@ -38,6 +38,9 @@ func init() {
 	}}
 }
 
+// errFake is the error of a part that a test makes fail.
+var errFake = errors.New("fake: HTTP 503 Service Unavailable")
+
 // scriptedFetcher is a Fetcher whose every call runs the script the test
 // set, and that counts its calls.
 type scriptedFetcher struct {
@@ -114,7 +117,7 @@ func fakeTarget(name string, mods ...func(*config.Target)) config.Target {
 
 // newTestExporter builds an exporter over targets with its self metrics on
 // the returned registry.
-func newTestExporter(t *testing.T, clock *fakeClock, targets ...config.Target) (*Exporter, *prometheus.Registry) {
+func newTestExporter(t testing.TB, clock *fakeClock, targets ...config.Target) (*Exporter, *prometheus.Registry) {
 	t.Helper()
 	reg := prometheus.NewPedanticRegistry()
 	e, err := NewExporter(&config.Config{Targets: targets}, Options{Now: clock.Now, Registerer: reg, UserAgent: "backup_exporter/test"})
@@ -130,7 +133,7 @@ func newTestExporter(t *testing.T, clock *fakeClock, targets ...config.Target) (
 }
 
 // fetcherOf returns the scriptedFetcher of a target in service.
-func fetcherOf(t *testing.T, e *Exporter, name string) *scriptedFetcher {
+func fetcherOf(t testing.TB, e *Exporter, name string) *scriptedFetcher {
 	t.Helper()
 	tg := e.lookup([]string{name})
 	if len(tg) != 1 {

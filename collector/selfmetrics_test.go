@@ -1,0 +1,51 @@
+package collector
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+
+	"github.com/backup-exporter/backup_exporter/backup"
+	"github.com/backup-exporter/backup_exporter/config"
+	"github.com/backup-exporter/backup_exporter/vendor_clients/httpapi"
+)
+
+// TestSelfMetrics pins the exporter's own metrics after one refresh whose
+// client retried one request and dropped one asset past max_assets. The
+// golden file, testdata/exporter_self.prom, is also what the dashboards and
+// alert rules are checked against for self-metric names.
+func TestSelfMetrics(t *testing.T) {
+	var calls atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("User-Agent") != "backup_exporter/test" {
+			t.Errorf("User-Agent = %q", r.Header.Get("User-Agent"))
+		}
+		if calls.Add(1) == 1 {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"assets":["a-1","a-2"]}`))
+	}))
+	defer api.Close()
+
+	clock := newClock()
+	e, reg := newTestExporter(t, clock, fakeTarget("acme", func(t *config.Target) {
+		t.URL = api.URL
+		t.MaxAssets = 1
+	}))
+	fetcherOf(t, e, "acme").set(func(ctx context.Context, d VendorDeps) (*backup.Snapshot, error) {
+		var page struct{ Assets []string }
+		snap := &backup.Snapshot{FetchedAt: d.Now()}
+		err := d.API.GetJSON(ctx, httpapi.Request{Path: "/v1/assets?page=1", Route: "/v1/assets"}, &page)
+		for _, id := range page.Assets {
+			snap.Assets = append(snap.Assets, backup.Asset{ID: id})
+		}
+		snap.SetPart(backup.PartAssets, err)
+		return snap, nil
+	})
+	gather(t, e, context.Background())
+	assertGatherGolden(t, reg, "exporter_self.prom")
+}
