@@ -1,0 +1,81 @@
+package promnames
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+// ExposedNames reads every *.prom file in dir (Prometheus text format) and
+// returns the names of the series they hold. A histogram family x yields
+// x_bucket, x_sum and x_count, a summary x_sum, x_count and x, since those
+// are the names a query can select.
+func ExposedNames(dir string) (map[string]bool, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.prom"))
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no *.prom golden files in %s", dir)
+	}
+	names := map[string]bool{}
+	for _, f := range files {
+		if err := addFile(names, f); err != nil {
+			return nil, err
+		}
+	}
+	return names, nil
+}
+
+func addFile(names map[string]bool, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	for name, mf := range families {
+		// The type's name, not the client_model constant, keeps client_model
+		// an indirect dependency.
+		switch mf.GetType().String() {
+		case "HISTOGRAM", "GAUGE_HISTOGRAM":
+			names[name+"_bucket"] = true
+			names[name+"_sum"] = true
+			names[name+"_count"] = true
+		case "SUMMARY":
+			names[name] = true
+			names[name+"_sum"] = true
+			names[name+"_count"] = true
+		default:
+			names[name] = true
+		}
+	}
+	return nil
+}
+
+// Unknown returns, sorted, the names in used that are in none of known.
+func Unknown(used []string, known ...map[string]bool) []string {
+	var out []string
+	for _, n := range used {
+		found := false
+		for _, k := range known {
+			if k[n] {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
