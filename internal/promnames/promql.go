@@ -11,22 +11,24 @@ import (
 
 // keywords are the PromQL words that look like metric names but are not:
 // aggregations, binary operators, modifiers and number literals.
-var keywords = map[string]bool{
-	"sum": true, "min": true, "max": true, "avg": true, "group": true,
-	"stddev": true, "stdvar": true, "count": true, "count_values": true,
-	"bottomk": true, "topk": true, "quantile": true, "limitk": true,
-	"limit_ratio": true,
-	"and":         true, "or": true, "unless": true, "atan2": true, "bool": true,
-	"offset": true, "by": true, "without": true, "on": true, "ignoring": true,
-	"group_left": true, "group_right": true,
-	"inf": true, "nan": true,
-}
+var keywords = setOf(
+	"sum", "min", "max", "avg", "group", "stddev", "stdvar", "count",
+	"count_values", "bottomk", "topk", "quantile", "limitk", "limit_ratio",
+	"and", "or", "unless", "atan2", "bool", "offset",
+	"by", "without", "on", "ignoring", "group_left", "group_right",
+	"inf", "nan",
+)
 
 // labelLists are the keywords whose parenthesised argument is a list of label
 // names, never an expression.
-var labelLists = map[string]bool{
-	"by": true, "without": true, "on": true, "ignoring": true,
-	"group_left": true, "group_right": true,
+var labelLists = setOf("by", "without", "on", "ignoring", "group_left", "group_right")
+
+func setOf(words ...string) map[string]bool {
+	set := make(map[string]bool, len(words))
+	for _, w := range words {
+		set[w] = true
+	}
+	return set
 }
 
 // MetricNames returns the sorted, distinct metric names that expr selects.
