@@ -1,6 +1,7 @@
 package cleverfoxfake
 
 import (
+	"sync"
 	"time"
 	_ "time/tzdata" // the fake must run where no zoneinfo is installed
 )
@@ -27,16 +28,23 @@ var Zones = []Zone{
 	{"UTC", "UTC"},
 }
 
+// locations are the loaded zones of Zones, by Windows name.
+var locations = sync.OnceValue(func() map[string]*time.Location {
+	m := make(map[string]*time.Location, len(Zones))
+	for _, z := range Zones {
+		if loc, err := time.LoadLocation(z.IANA); err == nil {
+			m[z.Windows] = loc
+		}
+	}
+	return m
+})
+
 // Location returns the zone the fake writes a device's local times in: the
 // IANA zone of a name in Zones, else UTC (as the client reads an unknown
 // name).
 func Location(windows string) *time.Location {
-	for _, z := range Zones {
-		if z.Windows == windows {
-			if loc, err := time.LoadLocation(z.IANA); err == nil {
-				return loc
-			}
-		}
+	if loc, ok := locations()[windows]; ok {
+		return loc
 	}
 	return time.UTC
 }
