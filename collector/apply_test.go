@@ -103,6 +103,7 @@ func TestApplyConfigIsAtomic(t *testing.T) {
 	fetcherOf(t, e, "acme").returns(richSnapshot(clock.Now()), nil)
 	gather(t, e, context.Background())
 	acme := e.lookup(nil)[0]
+	viewBefore := acme.view
 	selfBefore, err := testutil.GatherAndCount(reg)
 	if err != nil {
 		t.Fatal(err)
@@ -141,5 +142,9 @@ func TestApplyConfigIsAtomic(t *testing.T) {
 			}
 		})
 	}
-	assertGolden(t, e.ScrapeCollector(context.Background()), "engine_rich.prom")
+	// The target kept its cache: the next scrape is a hit on the same view.
+	gather(t, e, context.Background())
+	if got := fetcherOf(t, e, "acme").calls.Load(); got != 1 || acme.view != viewBefore {
+		t.Errorf("acme: %d fetches, view replaced %v; want 1 fetch and the same view", got, acme.view != viewBefore)
+	}
 }

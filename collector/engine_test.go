@@ -21,7 +21,13 @@ import (
 func TestScrapeRichSnapshot(t *testing.T) {
 	clock := newClock()
 	e, _ := newTestExporter(t, clock, fakeTarget("acme"))
-	fetcherOf(t, e, "acme").returns(richSnapshot(clock.Now()), nil)
+	snap := richSnapshot(clock.Now())
+	fetcherOf(t, e, "acme").set(func(_ context.Context, d VendorDeps) (*backup.Snapshot, error) {
+		s := *snap
+		s.FetchedAt = d.Now()
+		clock.Advance(1500 * time.Millisecond) // the refresh takes 1.5 s
+		return &s, nil
+	})
 	assertGolden(t, e.ScrapeCollector(context.Background()), "engine_rich.prom")
 }
 
@@ -109,5 +115,63 @@ func TestPartialFailureAndServeStaleFor(t *testing.T) {
 		t.Run(s.name, func(t *testing.T) {
 			assertGolden(t, e.ScrapeCollector(context.Background()), s.golden, names...)
 		})
+	}
+}
+
+// TestPanickingClient shows that a vendor client that panics is a failed
+// refresh of its target, not a crash of the exporter.
+func TestPanickingClient(t *testing.T) {
+	clock := newClock()
+	e, _ := newTestExporter(t, clock, fakeTarget("acme"), fakeTarget("other"))
+	fetcherOf(t, e, "acme").set(func(context.Context, VendorDeps) (*backup.Snapshot, error) {
+		var s *backup.Snapshot
+		return s, errors.New(s.Jobs[0].ID) // nil dereference
+	})
+	fetcherOf(t, e, "other").returns(richSnapshot(clock.Now()), nil)
+	c := e.ScrapeCollector(context.Background())
+	if got := testutil.CollectAndCount(c, "backup_up", "backup_asset_info"); got != 2+4 {
+		t.Errorf("%d series of backup_up and backup_asset_info, want both targets' up and other's 4 assets", got)
+	}
+	st := e.Targets()[0]
+	if st.Up || !strings.Contains(st.LastError, "vendor client panicked") {
+		t.Errorf("acme status = %+v, want down with the panic as error", st)
+	}
+}
+
+// TestProbeSelectsTargets shows that a scrape of named targets (/probe)
+// refreshes and serves those only, skipping unknown names.
+func TestProbeSelectsTargets(t *testing.T) {
+	clock := newClock()
+	e, _ := newTestExporter(t, clock, fakeTarget("a"), fakeTarget("b"))
+	fetcherOf(t, e, "a").returns(richSnapshot(clock.Now()), nil)
+	fetcherOf(t, e, "b").returns(richSnapshot(clock.Now()), nil)
+	assertGolden(t, e.ScrapeCollector(context.Background(), "b", "nosuch", "b"), "engine_probe.prom", "backup_up")
+	if got := fetcherOf(t, e, "a").calls.Load(); got != 0 {
+		t.Errorf("target a fetched %d times by a probe of b, want 0", got)
+	}
+	if e.HasTarget("nosuch") || !e.HasTarget("a") {
+		t.Error("HasTarget is wrong")
+	}
+}
+
+// TestClientWithoutParts shows that a snapshot whose client never called
+// SetPart serves no data (only its vendor samples) and says why in the log.
+func TestClientWithoutParts(t *testing.T) {
+	clock := newClock()
+	var logs bytes.Buffer
+	e, err := NewExporter(&config.Config{Targets: []config.Target{fakeTarget("acme")}}, Options{
+		Logger: slog.New(slog.NewTextHandler(&logs, nil)), Now: clock.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := richSnapshot(clock.Now())
+	snap.PartErrors = nil
+	fetcherOf(t, e, "acme").returns(snap, nil)
+	if got := testutil.CollectAndCount(e.ScrapeCollector(context.Background()), "backup_asset_info", "backup_collector_success"); got != 0 {
+		t.Errorf("%d asset or collector series from a snapshot without parts, want 0", got)
+	}
+	if !strings.Contains(logs.String(), "never called SetPart") {
+		t.Errorf("log does not say why no data is served:\n%s", logs.String())
 	}
 }

@@ -96,6 +96,9 @@ func NewExporter(cfg *config.Config, opts Options) (*Exporter, error) {
 // tokens and watermarks); a changed one is rebuilt from scratch. It is
 // atomic: on any error the targets in service stay untouched.
 func (e *Exporter) ApplyConfig(cfg *config.Config) error {
+	if cfg == nil {
+		return errors.New("no config")
+	}
 	e.applyMu.Lock()
 	defer e.applyMu.Unlock()
 

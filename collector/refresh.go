@@ -82,6 +82,11 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 				t.good[p] = partData{fetchedAt: fetchedAt, fresh: true, metrics: t.build(p, snap, fetchedAt, is)}
 			}
 		}
+		if len(snap.PartErrors) == 0 {
+			// A client that never calls SetPart has its data ignored:
+			// say so, or its target would look up and empty.
+			is.add("snapshot with no part attempted (the client never called SetPart)", "")
+		}
 		for p := range snap.PartErrors {
 			if !isPart(p) {
 				is.add("unknown part", string(p))

@@ -21,12 +21,16 @@ func (s *scrape) Describe(chan<- *prometheus.Desc) {}
 
 // Collect implements prometheus.Collector.
 func (s *scrape) Collect(ch chan<- prometheus.Metric) {
+	ctx := s.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	var wg sync.WaitGroup
 	for _, t := range s.e.lookup(s.names) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			t.collect(s.ctx, ch)
+			t.collect(ctx, ch)
 		}()
 	}
 	wg.Wait()
