@@ -2,6 +2,7 @@ package cloutility
 
 import (
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -52,12 +53,22 @@ type fixture struct {
 // newFixture serves a fake built from opts and returns a client of it. The
 // client's clock is testNow unless now is given.
 func newFixture(t *testing.T, opts cloutilityfake.Options, edit func(*config.Target), now func() time.Time) *fixture {
+	return newWrappedFixture(t, opts, edit, now, nil)
+}
+
+// newWrappedFixture is newFixture with wrap, when not nil, in front of the
+// fake.
+func newWrappedFixture(t *testing.T, opts cloutilityfake.Options, edit func(*config.Target), now func() time.Time, wrap func(http.Handler) http.Handler) *fixture {
 	t.Helper()
 	if opts.Now.IsZero() {
 		opts.Now = testNow
 	}
 	srv := cloutilityfake.New(opts)
-	ts := httptest.NewServer(srv)
+	var h http.Handler = srv
+	if wrap != nil {
+		h = wrap(srv)
+	}
+	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
 	target := config.Target{
 		Name:     "safespring",
