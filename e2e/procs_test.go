@@ -1,0 +1,183 @@
+//go:build e2e || soak
+
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// repoRoot is the repository, one level up from this package.
+var repoRoot, _ = filepath.Abs("..")
+
+// freeAddr returns a loopback address with a port nobody listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// lockedBuffer collects a process's output for the failure message.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// start runs a command until the test ends, then stops it (SIGTERM, then
+// SIGKILL) and, if the test failed, logs the tail of its output.
+func start(t *testing.T, env []string, name string, args ...string) *exec.Cmd {
+	t.Helper()
+	out := &lockedBuffer{}
+	cmd := exec.Command(name, args...)
+	cmd.Dir = repoRoot
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", name, err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-done
+		}
+		if t.Failed() {
+			s := out.String()
+			if len(s) > 4000 {
+				s = s[len(s)-4000:]
+			}
+			t.Logf("--- output of %s ---\n%s", filepath.Base(name), s)
+		}
+	})
+	return cmd
+}
+
+// waitHTTP polls url until it answers 200 or the timeout passes.
+func waitHTTP(t *testing.T, url string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not answer 200 within %s (last error %v)", url, timeout, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// get fetches url and returns its body; non-2xx is fatal.
+func get(t *testing.T, url string, header map[string]string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("GET %s: HTTP %d: %s", url, resp.StatusCode, body)
+	}
+	return body
+}
+
+// binary returns the path of a binary built by `make build`.
+func binary(t *testing.T, name string) string {
+	t.Helper()
+	p := filepath.Join(repoRoot, "bin", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("%s is missing: run `make build` first (make e2e does)", p)
+	}
+	return p
+}
+
+// lookTool finds a tool from Debian's packages, or fails the test.
+func lookTool(t *testing.T, names ...string) string {
+	t.Helper()
+	for _, n := range names {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	t.Fatalf("none of %s is installed (.ci/run installs Debian's prometheus and prometheus-alertmanager)", strings.Join(names, ", "))
+	return ""
+}
+
+// demo is the simulator plus the exporter with scripts/demo.yml.
+type demo struct {
+	dir          string
+	exporterAddr string
+}
+
+// startDemo starts cmd/vendorsim and the exporter on free loopback ports.
+func startDemo(t *testing.T, exporterArgs ...string) *demo {
+	t.Helper()
+	d := &demo{dir: t.TempDir(), exporterAddr: freeAddr(t)}
+	env := []string{"DEMO_DIR=" + d.dir}
+	var simArgs []string
+	for _, v := range []string{"clumio", "cleverfox", "cloutility", "cloverdx"} {
+		addr := freeAddr(t)
+		env = append(env, strings.ToUpper(v)+"_ADDR="+addr)
+		simArgs = append(simArgs, fmt.Sprintf("--%s.listen=%s", v, addr))
+	}
+	simArgs = append(simArgs, "--write-credentials="+d.dir)
+	start(t, env, binary(t, "vendorsim"), simArgs...)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Stat(filepath.Join(d.dir, "vendorsim-ca.pem")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("vendorsim wrote no credentials within 10s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	args := append([]string{"--config.file=scripts/demo.yml", "--web.listen-address=" + d.exporterAddr}, exporterArgs...)
+	start(t, env, binary(t, "backup_exporter"), args...)
+	waitHTTP(t, "http://"+d.exporterAddr+"/-/ready", 10*time.Second)
+	return d
+}

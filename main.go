@@ -1,0 +1,135 @@
+// Command backup_exporter serves the health of backups across several backup
+// vendors' REST APIs as Prometheus metrics.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
+	"github.com/prometheus/common/promslog"
+	promslogflag "github.com/prometheus/common/promslog/flag"
+	"github.com/prometheus/common/version"
+	"github.com/prometheus/exporter-toolkit/web"
+	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
+
+	"github.com/backup-exporter/backup_exporter/collector"
+)
+
+const exporterName = "backup_exporter"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is main without the exit, so that tests can drive it.
+func run(args []string, stdout, stderr *os.File) int {
+	app := kingpin.New(exporterName, "Prometheus exporter for the health of backups across backup vendors' APIs.")
+	app.UsageWriter(stderr)
+	app.ErrorWriter(stderr)
+	var (
+		configFile    = app.Flag("config.file", "Path to the exporter's configuration file.").Default("exporter.yml").String()
+		configCheck   = app.Flag("config.check", "Validate the configuration, print a summary of the targets and exit.").Bool()
+		telemetryPath = app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").String()
+		maxRequests   = app.Flag("web.max-requests", "Scrapes served at once; past it the exporter answers 503. 0 means no limit.").Default("40").Int()
+		probeOnly     = app.Flag("web.probe-only", "Serve only the exporter's own metrics on the telemetry path; targets are fetched only through /probe.").Bool()
+		timeoutOffset = app.Flag("web.scrape-timeout-offset", "Subtracted from Prometheus' X-Prometheus-Scrape-Timeout-Seconds, to leave time to answer.").Default("500ms").Duration()
+		webFlags      = kingpinflag.AddFlags(app, ":9860")
+	)
+	logConfig := &promslog.Config{}
+	promslogflag.AddFlags(app, logConfig)
+	app.Version(version.Print(exporterName))
+	app.HelpFlag.Short('h')
+	if _, err := app.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", exporterName, err)
+		return 2
+	}
+	logConfig.Writer = stderr
+	logger := promslog.New(logConfig)
+
+	if *configCheck {
+		return checkConfig(*configFile, stdout, stderr)
+	}
+
+	logger.Info("Starting "+exporterName, "version", version.Info())
+	logger.Info("Build context", "build_context", version.BuildContext())
+
+	selfRegistry := prometheus.NewRegistry()
+	selfRegistry.MustRegister(
+		versioncollector.NewCollector(exporterName),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	reloader, err := newReloader(*configFile, logger, selfRegistry, collector.Options{
+		Logger:     logger,
+		Registerer: selfRegistry,
+		UserAgent:  exporterName + "/" + version.Version,
+	})
+	if err != nil {
+		logger.Error("Cannot start with this configuration", "err", err)
+		return 1
+	}
+
+	srv := &server{
+		reloader:      reloader,
+		selfGatherer:  selfRegistry,
+		logger:        logger,
+		probeOnly:     *probeOnly,
+		timeoutOffset: *timeoutOffset,
+		slots:         newSlots(*maxRequests),
+		telemetryPath: *telemetryPath,
+	}
+	mux, err := srv.routes()
+	if err != nil {
+		logger.Error("Cannot build the HTTP routes", "err", err)
+		return 1
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go reloadOnHangup(ctx, reloader, logger)
+
+	httpServer := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- web.ListenAndServe(httpServer, webFlags, logger) }()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("HTTP server stopped", "err", err)
+			return 1
+		}
+	case <-ctx.Done():
+		logger.Info("Shutting down")
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = httpServer.Shutdown(shutdownCtx)
+	}
+	return 0
+}
+
+// reloadOnHangup reloads the configuration on every SIGHUP.
+func reloadOnHangup(ctx context.Context, r *reloader, logger *slog.Logger) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			if err := r.Reload(); err != nil {
+				logger.Error("Reload on SIGHUP failed; the previous configuration keeps serving", "err", err)
+			}
+		}
+	}
+}
