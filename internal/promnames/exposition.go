@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -78,4 +79,40 @@ func Unknown(used []string, known ...map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// NotInGoldenFiles are the series a query may read that no collector golden
+// file holds: Prometheus's own `up`, and the metrics that main.go registers
+// itself (the build info and the config reload gauges).
+var NotInGoldenFiles = setOf(
+	"up",
+	"backup_exporter_build_info",
+	"backup_exporter_config_last_reload_successful",
+	"backup_exporter_config_last_reload_success_timestamp_seconds",
+)
+
+// Check fails when an expression in exprs reads a metric that is in neither
+// the golden files of goldenDir, NotInGoldenFiles nor also (say, the names
+// that recording rules produce). The error lists each such expression with
+// its unknown names.
+func Check(exprs []string, goldenDir string, also map[string]bool) error {
+	exposed, err := ExposedNames(goldenDir)
+	if err != nil {
+		return err
+	}
+	var problems []string
+	for _, expr := range exprs {
+		used, err := MetricNames(expr)
+		if err != nil {
+			return err
+		}
+		if unknown := Unknown(used, exposed, NotInGoldenFiles, also); len(unknown) > 0 {
+			problems = append(problems, fmt.Sprintf("%v not exposed, read by: %s", unknown, expr))
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%d expressions read metrics the exporter does not expose:\n%s",
+			len(problems), strings.Join(problems, "\n"))
+	}
+	return nil
 }

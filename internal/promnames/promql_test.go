@@ -82,3 +82,30 @@ func TestUnknown(t *testing.T) {
 		t.Errorf("Unknown = %q, want %q", got, want)
 	}
 }
+
+func TestCheck(t *testing.T) {
+	also := map[string]bool{"asset:recorded:bool": true}
+	tests := []struct {
+		name    string
+		exprs   []string
+		wantErr bool
+	}{
+		{"exposed, main.go's and recorded names", []string{
+			`sum(rate(backup_jobs_total[5m])) / count(backup_up)`,
+			`histogram_quantile(0.9, rate(backup_exporter_api_request_duration_seconds_bucket[5m]))`,
+			`up{job="backup_exporter"} + backup_exporter_build_info`,
+			`avg(asset:recorded:bool)`,
+		}, false},
+		{"a renamed metric", []string{`backup_up`, `backup_last_success`}, true},
+		{"a histogram read by its family name", []string{`backup_exporter_api_request_duration_seconds`}, true},
+		{"a broken expression", []string{`rate(backup_up[5m)`}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := Check(tt.exprs, "testdata", also)
+			if (err != nil) != tt.wantErr {
+				t.Errorf("Check = %v, want error %v", err, tt.wantErr)
+			}
+		})
+	}
+}
