@@ -121,3 +121,32 @@ func TestNewNeedsCredentials(t *testing.T) {
 		})
 	}
 }
+
+// TestSimulatorData reads the fake's generated data set, as the simulator
+// serves it, and checks that every case the dashboards and alerts need
+// comes through the client.
+func TestSimulatorData(t *testing.T) {
+	srv := cloverdxfake.New(cloverdxfake.Options{Seed: 1, Scale: 60, Now: testNow})
+	snap := fetch(t, newClient(t, serve(t, srv, nil), nil))
+	if len(snap.Assets) != 60 {
+		t.Errorf("%d assets, want the scale, 60", len(snap.Assets))
+	}
+	cases := map[string]int{}
+	for _, a := range snap.Assets {
+		cases[string(a.LastStatus)]++
+		switch {
+		case a.LastSuccess.IsZero():
+			cases["never succeeded"]++
+		case testNow.Sub(a.LastSuccess) > config.DefaultSettings.RPO:
+			cases["past the RPO"]++
+		}
+	}
+	for _, c := range []string{"success", "failed", "running", "queued", "never succeeded", "past the RPO"} {
+		if cases[c] == 0 {
+			t.Errorf("no asset %s: %v", c, cases)
+		}
+	}
+	if snap.JobsRunning[backup.JobOther] == 0 || len(snap.Jobs) == 0 || len(snap.Alerts) == 0 {
+		t.Errorf("%d running, %d jobs, %d alerts: want some of each", snap.JobsRunning[backup.JobOther], len(snap.Jobs), len(snap.Alerts))
+	}
+}

@@ -11,16 +11,16 @@ import (
 	"github.com/backup-exporter/backup_exporter/vendor_clients/cloverdx/cloverdxfake"
 )
 
-// monitorView is what one monitor became: its state, failing items, alert
-// level sample (-1: none) and alerts by "severity/type".
+// monitorView is what one monitor became: its state, failing items and
+// alert level sample (-1: none).
 type monitorView struct {
 	state   backup.MonitorState
 	failing int
 	level   float64
-	alerts  map[string]int
 }
 
-// viewMonitors sums a snapshot's monitor side up by monitor id.
+// viewMonitors sums a snapshot's monitor side up: the monitors by id, and
+// the alerts by "severity/type".
 func viewMonitors(snap *backup.Snapshot) (map[string]monitorView, map[string]int) {
 	out := map[string]monitorView{}
 	for _, m := range snap.Monitors {

@@ -9,33 +9,30 @@ import (
 	"time"
 )
 
+// The wire types decode only the fields the client reads; the others
+// (@self, @type, @startIndex, @pageItems, executionType, durationString,
+// errorMessage, passingItemsCount, item names and messages, …) are left out.
+
 // collection is the envelope of every REST collection. Quirk: its paging
 // fields carry an "@" prefix.
 type collection[T any] struct {
-	Self       string `json:"@self"`
-	Type       string `json:"@type"`
-	TotalItems *int   `json:"@totalItems"`
-	StartIndex int    `json:"@startIndex"`
-	PageItems  int    `json:"@pageItems"`
-	Members    []T    `json:"members"`
+	TotalItems *int `json:"@totalItems"`
+	Members    []T  `json:"members"`
 }
 
 // execution is one run of a job file, as GET /executions lists it.
 type execution struct {
-	RunID         int64     `json:"runId"`
-	Status        enumName  `json:"status"`
-	SandboxCode   string    `json:"sandboxCode"`
-	JobFile       string    `json:"jobFile"`
-	ExecutionType string    `json:"executionType"`
-	SubmitTime    timestamp `json:"submitTime"`
-	StartTime     timestamp `json:"startTime"`
-	EndTime       timestamp `json:"endTime"`
+	RunID       int64     `json:"runId"`
+	Status      enumName  `json:"status"`
+	SandboxCode string    `json:"sandboxCode"`
+	JobFile     string    `json:"jobFile"`
+	SubmitTime  timestamp `json:"submitTime"`
+	StartTime   timestamp `json:"startTime"`
+	EndTime     timestamp `json:"endTime"`
 	// StopTime is the name some servers use for EndTime.
 	StopTime timestamp `json:"stopTime"`
 	// Duration is in milliseconds.
-	Duration       *millis `json:"duration"`
-	DurationString string  `json:"durationString"`
-	ErrorMessage   string  `json:"errorMessage"`
+	Duration *millis `json:"duration"`
 }
 
 // end is when the execution finished, or zero.
@@ -73,42 +70,33 @@ func (e execution) duration() *time.Duration {
 
 // dashboard is one Operations Dashboard.
 type dashboard struct {
-	ID   json.Number `json:"id"`
-	Name string      `json:"name"`
+	ID json.Number `json:"id"`
 }
 
 // monitor is one monitor of a dashboard. Its field names are not public
 // (only a server's docs.html has them): these follow vendors/cloverdx.md.
 type monitor struct {
 	ID                json.Number   `json:"id"`
-	DashboardID       json.Number   `json:"dashboardId"`
 	Name              string        `json:"name"`
 	State             enumName      `json:"state"`
 	Warning           *bool         `json:"warning"`
 	AlertLevel        enumName      `json:"alertLevel"`
 	FailingItemsCount *int          `json:"failingItemsCount"`
-	PassingItemsCount *int          `json:"passingItemsCount"`
 	Items             []monitorItem `json:"items"`
 }
 
 // monitorItem is one schedule, event listener or data service a monitor
 // watches.
 type monitorItem struct {
-	Type           enumName  `json:"type"`
-	ID             any       `json:"id"`
-	Name           string    `json:"name"`
-	SandboxCode    string    `json:"sandboxCode"`
-	State          enumName  `json:"state"`
-	AlertLevel     enumName  `json:"alertLevel"`
-	FailingSince   timestamp `json:"failingSince"`
-	ErrorMessage   *string   `json:"errorMessage"`
-	WarningMessage *string   `json:"warningMessage"`
+	// Type is SCHEDULE, EVENT_LISTENER or DATA_SERVICE.
+	Type       enumName `json:"type"`
+	State      enumName `json:"state"`
+	AlertLevel enumName `json:"alertLevel"`
 }
 
 // apiError is the error envelope, {"errorMessage": "...", "httpStatus": 404}.
 type apiError struct {
 	ErrorMessage string `json:"errorMessage"`
-	HTTPStatus   int    `json:"httpStatus"`
 }
 
 // ErrorMessage reads the message of a CloverDX error body, or "" when the
