@@ -107,14 +107,6 @@ func (s *Server) Update(fn func(d *Data)) {
 	s.ix = newIndex(s.data)
 }
 
-// Data returns a copy of the lists' headers for reading; the items are
-// shared, so callers must not modify them (use Update).
-func (s *Server) Data() Data {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return *s.data
-}
-
 // guard enforces HTTPS and Basic auth: the user name is the partner API key
 // and the password is ignored.
 func (s *Server) guard(next http.Handler) http.Handler {
