@@ -15,6 +15,9 @@
 //     so every job file that has run within `history` is protected: leaving
 //     the series out would silence the RPO alert of a job that stopped;
 //   - executions are ETL runs, not backups, so every job has type "other";
-//   - monitors map to backup_monitor_state, and each failing monitor item is
-//     an active alert whose severity follows its alert level.
+//   - monitors map to backup_monitor_state with the id "<dashboard>/<monitor>",
+//     and each failing monitor item is an active alert whose alert_type is
+//     the item's type (schedule, event_listener, data_service; "monitor" when
+//     a monitor is listed without its items) and whose severity follows its
+//     alert level: critical → critical, high → error, the rest → warning.
 package cloverdx

@@ -33,8 +33,9 @@ func pageAll[T any](ctx context.Context, c *Client, route, path string, visit fu
 	if len(first.Members) == 0 || !visit(first.Members) {
 		return nil
 	}
-	// step is the server's real page size: a server may cap pageSize.
-	step := min(len(first.Members), c.pageSize)
+	// step is the server's real page size, which the first page shows: a
+	// server may cap pageSize (or ignore it), and offsets must follow it.
+	step := len(first.Members)
 	if first.TotalItems == nil {
 		return pageSequential(ctx, c, route, path, step, visit)
 	}
