@@ -1,11 +1,14 @@
 package collector
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/backup-exporter/backup_exporter/backup"
@@ -146,5 +149,47 @@ func TestApplyConfigIsAtomic(t *testing.T) {
 	gather(t, e, context.Background())
 	if got := fetcherOf(t, e, "acme").calls.Load(); got != 1 || acme.view != viewBefore {
 		t.Errorf("acme: %d fetches, view replaced %v; want 1 fetch and the same view", got, acme.view != viewBefore)
+	}
+}
+
+// TestReloadCancelsRefreshInFlight shows that a reload that replaces a target
+// cancels the old target's refresh, which then neither logs a failure nor
+// counts one on the series the new target shares.
+func TestReloadCancelsRefreshInFlight(t *testing.T) {
+	clock := newClock()
+	var logs bytes.Buffer
+	reg := prometheus.NewRegistry()
+	acme := fakeTarget("acme")
+	e, err := NewExporter(&config.Config{Targets: []config.Target{acme}}, Options{
+		Logger: slog.New(slog.NewTextHandler(&logs, nil)), Now: clock.Now, Registerer: reg,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fetcherOf(t, e, "acme").set(func(ctx context.Context, _ VendorDeps) (*backup.Snapshot, error) {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	gather(t, e, ctx) // leaves the refresh running
+	old := e.lookup(nil)[0]
+	old.mu.Lock()
+	inflight := old.inflight
+	old.mu.Unlock()
+	if inflight == nil {
+		t.Fatal("no refresh in flight")
+	}
+
+	acme.RPO = time.Hour
+	if err := e.ApplyConfig(&config.Config{Targets: []config.Target{acme}}); err != nil {
+		t.Fatal(err)
+	}
+	<-inflight // the old refresh ends once cancelled
+	if strings.Contains(logs.String(), "refresh failed") {
+		t.Errorf("the cancelled refresh logged a failure:\n%s", logs.String())
+	}
+	if got := testutil.ToFloat64(e.self.refreshes.WithLabelValues("acme", fakeVendor, resultError)); got != 0 {
+		t.Errorf("refreshes_total{result=error} = %v, want 0", got)
 	}
 }

@@ -23,6 +23,13 @@ func (t *Target) runRefresh() *view {
 	ctx, cancel := context.WithTimeout(t.ctx, timeout)
 	snap, err := t.fetch(ctx)
 	cancel()
+	if t.ctx.Err() != nil {
+		// Taken out of service by a reload while fetching: the error is
+		// ours, not the vendor's; nothing to log, count or serve.
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		return t.view
+	}
 	return t.absorb(snap, err, start, t.now())
 }
 
