@@ -1,7 +1,6 @@
 package collector
 
 import (
-	"errors"
 	"sync/atomic"
 	"time"
 
@@ -67,16 +66,23 @@ func (m *selfMetrics) collectors() []prometheus.Collector {
 	return []prometheus.Collector{m.apiRequests, m.apiDuration, m.apiRetries, m.refreshes, m.scrapes, m.dropped}
 }
 
-// register puts the metrics on r; nil means they are kept but not exposed.
+// register puts the metrics on r, all or none; nil means they are kept but
+// not exposed.
 func (m *selfMetrics) register(r prometheus.Registerer) error {
 	if r == nil {
 		return nil
 	}
-	var errs []error
+	var done []prometheus.Collector
 	for _, c := range m.collectors() {
-		errs = append(errs, r.Register(c))
+		if err := r.Register(c); err != nil {
+			for _, d := range done {
+				r.Unregister(d)
+			}
+			return err
+		}
+		done = append(done, c)
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // deleteTarget drops every series of one target, once it is gone.
@@ -122,7 +128,7 @@ func (m *selfMetrics) forTarget(name, vendor string) *targetMetrics {
 	}
 }
 
-// scraped counts one scrape served from cache.
+// scraped counts one scrape by how it was served (hit, refresh, stale).
 func (tm *targetMetrics) scraped(cache string) {
 	if !tm.closed.Load() {
 		tm.scrapes.WithLabelValues(cache).Inc()

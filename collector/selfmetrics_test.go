@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/backup-exporter/backup_exporter/backup"
 	"github.com/backup-exporter/backup_exporter/config"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/httpapi"
@@ -48,4 +50,19 @@ func TestSelfMetrics(t *testing.T) {
 	})
 	gather(t, e, context.Background())
 	assertGatherGolden(t, reg, "exporter_self.prom")
+}
+
+// TestSelfMetricsRegisterAllOrNone shows that a second exporter on the same
+// registry fails to build and leaves the first one's metrics registered.
+func TestSelfMetricsRegisterAllOrNone(t *testing.T) {
+	clock := newClock()
+	e, reg := newTestExporter(t, clock, fakeTarget("acme"))
+	if _, err := NewExporter(&config.Config{}, Options{Registerer: reg}); err == nil {
+		t.Fatal("a second exporter registered its self metrics on the same registry")
+	}
+	fetcherOf(t, e, "acme").returns(richSnapshot(clock.Now()), nil)
+	gather(t, e, context.Background())
+	if n, err := testutil.GatherAndCount(reg, "backup_exporter_scrapes_total", "backup_exporter_dropped_assets_total"); err != nil || n != 4 {
+		t.Errorf("%d series of the first exporter (err %v), want 4", n, err)
+	}
 }
