@@ -29,7 +29,9 @@ func (d *DateTime) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
+	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		s = string(b[1 : n-1]) // the common case, without a decoder
+	} else if err := json.Unmarshal(b, &s); err != nil {
 		return nil
 	}
 	*d = ParseDateTime(s)

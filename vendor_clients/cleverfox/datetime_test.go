@@ -22,6 +22,7 @@ func TestDateTime(t *testing.T) {
 		{"space instead of T", `"2024-05-14 05:00:02"`, time.UTC, time.Date(2024, 5, 14, 5, 0, 2, 0, time.UTC)},
 		{"a zone in the text wins", `"2024-05-14T05:00:02Z"`, tokyo, time.Date(2024, 5, 14, 5, 0, 2, 0, time.UTC)},
 		{"an offset in the text wins", `"2024-05-14T05:00:02+02:00"`, ny, time.Date(2024, 5, 14, 3, 0, 2, 0, time.UTC)},
+		{"JSON escapes", `"2024-05-14T05:00:0\u0032"`, time.UTC, time.Date(2024, 5, 14, 5, 0, 2, 0, time.UTC)},
 		{"null", `null`, ny, time.Time{}},
 		{"empty", `""`, ny, time.Time{}},
 		{"unknown shape", `"14/05/2024 5:00 AM"`, ny, time.Time{}},
