@@ -125,6 +125,13 @@ func get(t *testing.T, url string, header map[string]string) []byte {
 	return body
 }
 
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // binary returns the path of a binary built by `make build`.
 func binary(t *testing.T, name string) string {
 	t.Helper()
@@ -151,10 +158,18 @@ func lookTool(t *testing.T, names ...string) string {
 type demo struct {
 	dir          string
 	exporterAddr string
+	exporter     *exec.Cmd
 }
 
-// startDemo starts cmd/vendorsim and the exporter on free loopback ports.
+// startDemo starts cmd/vendorsim and the exporter on free loopback ports,
+// with scripts/demo.yml.
 func startDemo(t *testing.T, exporterArgs ...string) *demo {
+	t.Helper()
+	return startDemoWith(t, "scripts/demo.yml", exporterArgs...)
+}
+
+// startDemoWith is startDemo with another configuration file.
+func startDemoWith(t *testing.T, configFile string, exporterArgs ...string) *demo {
 	t.Helper()
 	d := &demo{dir: t.TempDir(), exporterAddr: freeAddr(t)}
 	env := []string{"DEMO_DIR=" + d.dir}
@@ -176,8 +191,8 @@ func startDemo(t *testing.T, exporterArgs ...string) *demo {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	args := append([]string{"--config.file=scripts/demo.yml", "--web.listen-address=" + d.exporterAddr}, exporterArgs...)
-	start(t, env, binary(t, "backup_exporter"), args...)
+	args := append([]string{"--config.file=" + configFile, "--web.listen-address=" + d.exporterAddr}, exporterArgs...)
+	d.exporter = start(t, env, binary(t, "backup_exporter"), args...)
 	waitHTTP(t, "http://"+d.exporterAddr+"/-/ready", 10*time.Second)
 	return d
 }
