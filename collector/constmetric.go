@@ -9,15 +9,23 @@ import (
 
 // constSample is an immutable prometheus.Metric built once per refresh and
 // sent again on every cached scrape. Unlike prometheus.NewConstMetric it
-// shares label pairs: the `target` and `vendor` pairs are shared by every
-// series of a target and an asset's pairs by all of its series, which keeps a
-// 10,000-asset target's cache small. The registry treats written label pairs
-// as immutable, so sharing them is safe.
+// shares what it writes: the `target` and `vendor` pairs are shared by every
+// series of a target, an asset's pairs by all of its series, and the value
+// is written as a ready-made dto.Gauge or dto.Counter. That keeps a
+// 10,000-asset target's cache small and a cached scrape free of allocations
+// of its own. The registry treats written messages as immutable, so sharing
+// them between concurrent scrapes is safe.
 type constSample struct {
 	desc    *prometheus.Desc
 	labels  []*dto.LabelPair
-	value   float64
-	counter bool
+	gauge   *dto.Gauge
+	counter *dto.Counter
+}
+
+// gaugeSample makes one gauge on its own, for the few series not built in a
+// metricSet.
+func gaugeSample(d *prometheus.Desc, labels []*dto.LabelPair, v float64) constSample {
+	return constSample{desc: d, labels: labels, gauge: &dto.Gauge{Value: &v}}
 }
 
 // Desc implements prometheus.Metric.
@@ -25,14 +33,7 @@ func (s *constSample) Desc() *prometheus.Desc { return s.desc }
 
 // Write implements prometheus.Metric.
 func (s *constSample) Write(m *dto.Metric) error {
-	m.Label = s.labels
-	// The value is pointed to, not copied: the sample never changes once
-	// built, and a cached scrape then costs one allocation per series.
-	if s.counter {
-		m.Counter = &dto.Counter{Value: &s.value}
-	} else {
-		m.Gauge = &dto.Gauge{Value: &s.value}
-	}
+	m.Label, m.Gauge, m.Counter = s.labels, s.gauge, s.counter
 	return nil
 }
 
@@ -118,15 +119,29 @@ func sortPairs(p []*dto.LabelPair) {
 	}
 }
 
-// metricSet accumulates the constSamples of one part of a refresh.
+// metricSet accumulates the constSamples of one part of a refresh. The
+// gauges' values are allocated in blocks: a 10,000-asset refresh makes
+// about 90,000 of them.
 type metricSet struct {
 	samples []constSample
+	gauges  []dto.Gauge // the rest of the current block
+	values  []float64   // their values
 }
 
+// gaugeBlock is how many gauges one allocation holds.
+const gaugeBlock = 256
+
 func (m *metricSet) gauge(d *prometheus.Desc, labels []*dto.LabelPair, v float64) {
-	m.samples = append(m.samples, constSample{desc: d, labels: labels, value: v})
+	if len(m.gauges) == 0 {
+		m.gauges, m.values = make([]dto.Gauge, gaugeBlock), make([]float64, gaugeBlock)
+	}
+	g, val := &m.gauges[0], &m.values[0]
+	m.gauges, m.values = m.gauges[1:], m.values[1:]
+	*val = v
+	g.Value = val
+	m.samples = append(m.samples, constSample{desc: d, labels: labels, gauge: g})
 }
 
 func (m *metricSet) counter(d *prometheus.Desc, labels []*dto.LabelPair, v float64) {
-	m.samples = append(m.samples, constSample{desc: d, labels: labels, value: v, counter: true})
+	m.samples = append(m.samples, constSample{desc: d, labels: labels, counter: &dto.Counter{Value: &v}})
 }

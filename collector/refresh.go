@@ -160,11 +160,11 @@ func isPart(p backup.Part) bool {
 func (t *Target) newView(up bool, failed map[backup.Part]bool, start, end time.Time, lastError string) *view {
 	tl := t.targetLabels()
 	health := make([]constSample, 0, len(t.known)+2)
-	health = append(health, constSample{desc: upDesc, labels: tl, value: boolValue(up)})
+	health = append(health, gaugeSample(upDesc, tl, boolValue(up)))
 	for _, p := range t.known {
-		health = append(health, constSample{desc: collectorSuccessDesc, labels: t.labels.with("collector", string(p)), value: boolValue(!failed[p])})
+		health = append(health, gaugeSample(collectorSuccessDesc, t.labels.with("collector", string(p)), boolValue(!failed[p])))
 	}
-	health = append(health, constSample{desc: refreshDurationDesc, labels: tl, value: end.Sub(start).Seconds()})
+	health = append(health, gaugeSample(refreshDurationDesc, tl, end.Sub(start).Seconds()))
 
 	data := make([]partData, 0, len(backup.Parts)+1)
 	for _, p := range append(backup.Parts[:len(backup.Parts):len(backup.Parts)], partSamples) {

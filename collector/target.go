@@ -103,7 +103,7 @@ func newTarget(tc config.Target, e *Exporter) (*Target, error) {
 		issues:    issueLog{},
 	}
 	t.view = &view{
-		health:       []constSample{{desc: upDesc, labels: t.targetLabels(), value: 0}},
+		health:       []constSample{gaugeSample(upDesc, t.targetLabels(), 0)},
 		targetLabels: t.targetLabels(),
 		status:       t.baseStatus(),
 	}

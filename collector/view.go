@@ -60,6 +60,7 @@ func (v *view) collect(ch chan<- prometheus.Metric, now time.Time) {
 		}
 	}
 	if !oldest.IsZero() {
-		ch <- &constSample{desc: snapshotTimestampDesc, labels: v.targetLabels, value: unixSeconds(oldest)}
+		ts := gaugeSample(snapshotTimestampDesc, v.targetLabels, unixSeconds(oldest))
+		ch <- &ts
 	}
 }
