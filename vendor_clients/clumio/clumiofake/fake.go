@@ -68,6 +68,10 @@ type Server struct {
 
 	mu   sync.RWMutex
 	data *Data
+	// tasksNewestFirst is data.Tasks in list order, sorted when the data
+	// changes rather than on every page.
+	tasksNewestFirst []Task
+	selections       selectionCache
 
 	qmu     sync.Mutex
 	queries map[string][]url.Values
@@ -93,6 +97,7 @@ func NewWithData(d *Data, token string, now time.Time) *Server {
 		data:    d,
 		queries: map[string][]url.Values{},
 	}
+	s.sortTasks()
 	s.handler = s.Faults.Wrap(s.routes())
 	return s
 }
@@ -107,6 +112,8 @@ func (s *Server) Update(fn func(d *Data)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fn(s.data)
+	s.sortTasks()
+	s.selections.reset()
 }
 
 // Queries returns the query parameters of the latest requests to path (at

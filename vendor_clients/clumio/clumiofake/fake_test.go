@@ -162,7 +162,6 @@ func TestPaging(t *testing.T) {
 	}
 }
 
-
 // TestFiltersAndScoping checks the filters the client uses, the alerts'
 // sort and the OU header.
 func TestFiltersAndScoping(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -37,8 +38,6 @@ type listSpec[T any] struct {
 	sorts map[string]func(a, b *T) int
 	// defaultSort orders the items when the request has no sort.
 	defaultSort string
-	// order is the natural order used without sorts (nil keeps data order).
-	order func(a, b *T) int
 }
 
 // errBadRequest is a request error answered 400.
@@ -222,26 +221,62 @@ const (
 	maxLimit     = 1000
 )
 
+// selectionCache keeps the filtered and sorted items of recent list
+// requests, so that a client reading page after page of one list costs one
+// filtering. The server resets it whenever the data changes.
+type selectionCache struct {
+	mu sync.Mutex
+	m  map[string]any
+}
+
+// maxCachedSelections bounds the cache; past it, it starts over.
+const maxCachedSelections = 64
+
+func (c *selectionCache) get(key string) (any, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[key]
+	return v, ok
+}
+
+func (c *selectionCache) put(key string, v any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxCachedSelections {
+		c.m = map[string]any{}
+	}
+	c.m[key] = v
+}
+
+func (c *selectionCache) reset() {
+	c.mu.Lock()
+	c.m = nil
+	c.mu.Unlock()
+}
+
+// selection is the filtered, sorted items of one list request.
+type selection[T any] struct {
+	items       []*T
+	sortApplied string
+}
+
 // serveList filters, sorts and pages items (those keep accepts) and writes
-// one page.
-func serveList[T any](w http.ResponseWriter, r *http.Request, items []T, keep func(*T) bool, spec listSpec[T], render func(*T) any) {
+// one page. The selection is cached by path, filter, sort and OU header (what
+// keep depends on).
+func serveList[T any](w http.ResponseWriter, r *http.Request, cache *selectionCache, items []T, keep func(*T) bool, spec listSpec[T], render func(*T) any) {
 	q := r.URL.Query()
-	pred, err := compileFilter(q.Get("filter"), spec.fields)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
-		return
-	}
-	var sel []*T
-	for i := range items {
-		if keep(&items[i]) && pred(&items[i]) {
-			sel = append(sel, &items[i])
+	key := strings.Join([]string{r.URL.Path, q.Get("filter"), q.Get("sort"), r.Header.Get("x-clumio-organizationalunit-context")}, "\x00")
+	cached, ok := cache.get(key)
+	if !ok {
+		sel, err := selectItems(q, items, keep, spec)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
 		}
+		cached = sel
+		cache.put(key, sel)
 	}
-	sortApplied, err := sortItems(sel, q, spec)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
-		return
-	}
+	sel, sortApplied := cached.(selection[T]).items, cached.(selection[T]).sortApplied
 	limit, start, err := paging(q)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
@@ -279,15 +314,31 @@ func serveList[T any](w http.ResponseWriter, r *http.Request, items []T, keep fu
 	writeJSON(w, p)
 }
 
+// selectItems filters and sorts items for the request's query.
+func selectItems[T any](q url.Values, items []T, keep func(*T) bool, spec listSpec[T]) (selection[T], error) {
+	pred, err := compileFilter(q.Get("filter"), spec.fields)
+	if err != nil {
+		return selection[T]{}, err
+	}
+	var sel []*T
+	for i := range items {
+		if keep(&items[i]) && pred(&items[i]) {
+			sel = append(sel, &items[i])
+		}
+	}
+	sortApplied, err := sortItems(sel, q, spec)
+	if err != nil {
+		return selection[T]{}, err
+	}
+	return selection[T]{items: sel, sortApplied: sortApplied}, nil
+}
+
 func sortItems[T any](sel []*T, q url.Values, spec listSpec[T]) (string, error) {
 	key := q.Get("sort")
 	if q.Has("sort") && spec.sorts == nil {
 		return "", badRequest("sort is not supported on this resource")
 	}
 	if spec.sorts == nil {
-		if spec.order != nil {
-			slices.SortStableFunc(sel, spec.order)
-		}
 		return "", nil
 	}
 	if key == "" {
@@ -298,7 +349,9 @@ func sortItems[T any](sel []*T, q url.Values, spec listSpec[T]) (string, error) 
 	if !ok {
 		return "", badRequest("sort field %q is not supported", name)
 	}
-	slices.SortStableFunc(sel, func(a, b *T) int {
+	// The comparators break ties by id: the order is total, so an unstable
+	// sort gives the same pages every time.
+	slices.SortFunc(sel, func(a, b *T) int {
 		if desc {
 			return cmp(b, a)
 		}
@@ -328,12 +381,4 @@ func pageLink(r *http.Request, start int) *link {
 	q := r.URL.Query()
 	q.Set("start", strconv.Itoa(start))
 	return &link{Href: r.URL.Path + "?" + q.Encode(), Type: "get"}
-}
-
-// ts renders a timestamp in RFC 3339, or null when zero.
-func ts(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.UTC().Format(time.RFC3339)
 }

@@ -8,15 +8,43 @@ import (
 
 // The render functions give each item the JSON shape of clumio.md 1.7.
 
-func selfLinks(href string) map[string]any {
-	return map[string]any{"_self": map[string]any{"href": href, "templated": false, "type": "get"}}
+// linkJSON and the *JSON types below are the wire shapes of the items:
+// structs rather than maps, as the fake serves thousands of them per
+// refresh.
+type linkJSON struct {
+	Href      string `json:"href"`
+	Templated bool   `json:"templated"`
+	Type      string `json:"type"`
 }
 
-func renderEntity(e Entity) any {
+type linksJSON struct {
+	Self linkJSON `json:"_self"`
+}
+
+func selfLinks(href string) linksJSON {
+	return linksJSON{Self: linkJSON{Href: href, Type: "get"}}
+}
+
+type entityJSON struct {
+	ID    string `json:"id"`
+	Type  string `json:"type"`
+	Value string `json:"value"`
+}
+
+func renderEntity(e Entity) *entityJSON {
 	if e.ID == "" {
 		return nil
 	}
-	return map[string]any{"id": e.ID, "type": e.Type, "value": e.Value}
+	return &entityJSON{ID: e.ID, Type: e.Type, Value: e.Value}
+}
+
+// tsPtr renders a timestamp in RFC 3339, or null when zero.
+func tsPtr(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339)
+	return &s
 }
 
 func genre(category string) string {
@@ -27,6 +55,23 @@ func genre(category string) string {
 	return "administrative"
 }
 
+type taskJSON struct {
+	ETag               string      `json:"_etag"`
+	Links              linksJSON   `json:"_links"`
+	ID                 string      `json:"id"`
+	Type               string      `json:"type"`
+	Category           string      `json:"category"`
+	Genre              string      `json:"genre"`
+	Status             string      `json:"status"`
+	ProgressPercentage int         `json:"progress_percentage"`
+	IsAbortable        bool        `json:"is_abortable"`
+	CreatedTimestamp   *string     `json:"created_timestamp"`
+	StartTimestamp     *string     `json:"start_timestamp"`
+	EndTimestamp       *string     `json:"end_timestamp"`
+	PrimaryEntity      *entityJSON `json:"primary_entity"`
+	ParentEntity       *entityJSON `json:"parent_entity"`
+}
+
 func renderTask(t *Task) any {
 	progress := 0
 	switch t.Status {
@@ -35,44 +80,68 @@ func renderTask(t *Task) any {
 	case "in_progress", "aborting", "failed", "aborted":
 		progress = 40
 	}
-	return map[string]any{
-		"_etag":               "etag-" + t.ID,
-		"_links":              selfLinks("/tasks/" + t.ID),
-		"id":                  t.ID,
-		"type":                t.Type,
-		"category":            t.Category,
-		"genre":               genre(t.Category),
-		"status":              t.Status,
-		"progress_percentage": progress,
-		"is_abortable":        t.Status == "queued" || t.Status == "in_progress",
-		"created_timestamp":   ts(t.Created),
-		"start_timestamp":     ts(t.Start),
-		"end_timestamp":       ts(t.End),
-		"primary_entity":      renderEntity(t.PrimaryEntity),
-		"parent_entity":       renderEntity(t.Parent),
+	return &taskJSON{
+		ETag:               "etag-" + t.ID,
+		Links:              selfLinks("/tasks/" + t.ID),
+		ID:                 t.ID,
+		Type:               t.Type,
+		Category:           t.Category,
+		Genre:              genre(t.Category),
+		Status:             t.Status,
+		ProgressPercentage: progress,
+		IsAbortable:        t.Status == "queued" || t.Status == "in_progress",
+		CreatedTimestamp:   tsPtr(t.Created),
+		StartTimestamp:     tsPtr(t.Start),
+		EndTimestamp:       tsPtr(t.End),
+		PrimaryEntity:      renderEntity(t.PrimaryEntity),
+		ParentEntity:       renderEntity(t.Parent),
 	}
 }
 
+type alertJSON struct {
+	ETag                string      `json:"_etag"`
+	Links               linksJSON   `json:"_links"`
+	ID                  string      `json:"id"`
+	Type                string      `json:"type"`
+	Cause               string      `json:"cause"`
+	Severity            string      `json:"severity"`
+	Status              string      `json:"status"`
+	RaisedTimestamp     *string     `json:"raised_timestamp"`
+	UpdatedTimestamp    *string     `json:"updated_timestamp"`
+	ClearedTimestamp    *string     `json:"cleared_timestamp"`
+	RaisedCount         int         `json:"raised_count"`
+	ConsolidatedAlertID string      `json:"consolidated_alert_id"`
+	PrimaryEntity       *entityJSON `json:"primary_entity"`
+	ParentEntity        *entityJSON `json:"parent_entity"`
+	Details             struct {
+		Cause       string `json:"cause"`
+		Type        string `json:"type"`
+		Description string `json:"description"`
+	} `json:"details"`
+	Notes string `json:"notes"`
+	Tags  []any  `json:"tags"`
+}
+
 func renderAlert(a *Alert) any {
-	return map[string]any{
-		"_etag":                 "etag-" + a.ID,
-		"_links":                selfLinks("/alerts/individual/" + a.ID),
-		"id":                    a.ID,
-		"type":                  a.Type,
-		"cause":                 a.Cause,
-		"severity":              a.Severity,
-		"status":                a.Status,
-		"raised_timestamp":      ts(a.Raised),
-		"updated_timestamp":     ts(a.Updated),
-		"cleared_timestamp":     ts(a.Cleared),
-		"raised_count":          1,
-		"consolidated_alert_id": a.ConsolidatedID,
-		"primary_entity":        renderEntity(a.PrimaryEntity),
-		"parent_entity":         renderEntity(a.Parent),
-		"details":               map[string]any{"cause": a.Cause, "type": a.Type, "description": a.Type + ": " + a.Cause},
-		"notes":                 "",
-		"tags":                  []any{},
+	out := &alertJSON{
+		ETag:                "etag-" + a.ID,
+		Links:               selfLinks("/alerts/individual/" + a.ID),
+		ID:                  a.ID,
+		Type:                a.Type,
+		Cause:               a.Cause,
+		Severity:            a.Severity,
+		Status:              a.Status,
+		RaisedTimestamp:     tsPtr(a.Raised),
+		UpdatedTimestamp:    tsPtr(a.Updated),
+		ClearedTimestamp:    tsPtr(a.Cleared),
+		RaisedCount:         1,
+		ConsolidatedAlertID: a.ConsolidatedID,
+		PrimaryEntity:       renderEntity(a.PrimaryEntity),
+		ParentEntity:        renderEntity(a.Parent),
+		Tags:                []any{},
 	}
+	out.Details.Cause, out.Details.Type, out.Details.Description = a.Cause, a.Type, a.Type+": "+a.Cause
+	return out
 }
 
 func renderFrequency(f Frequency) any {
@@ -168,89 +237,134 @@ func (s *Server) backupStatus(a *Asset, days int) string {
 	return "no_backup"
 }
 
+// assetJSON is an inventory item. The fields every type has are always
+// written (null when unset); the others only for the types that have them.
+type assetJSON struct {
+	ETag                 string          `json:"_etag"`
+	Links                linksJSON       `json:"_links"`
+	ID                   string          `json:"id"`
+	Name                 *string         `json:"name"`
+	OrganizationalUnitID string          `json:"organizational_unit_id"`
+	IsDeleted            bool            `json:"is_deleted"`
+	DeletionTimestamp    *string         `json:"deletion_timestamp"`
+	ProtectionStatus     *string         `json:"protection_status"`
+	ProtectionInfo       *protectionJSON `json:"protection_info"`
+	LastBackupTimestamp  *string         `json:"last_backup_timestamp"`
+
+	// AWS assets.
+	EnvironmentID    string            `json:"environment_id,omitempty"`
+	AccountNativeID  string            `json:"account_native_id,omitempty"`
+	AWSRegion        string            `json:"aws_region,omitempty"`
+	IsSupported      *bool             `json:"is_supported,omitempty"`
+	BackupStatusInfo *backupStatusJSON `json:"backup_status_info,omitempty"`
+	VolumeNativeID   string            `json:"volume_native_id,omitempty"`
+	InstanceNativeID string            `json:"instance_native_id,omitempty"`
+	ResourceNativeID string            `json:"resource_native_id,omitempty"`
+	TableNativeID    string            `json:"table_native_id,omitempty"`
+	Size             *int64            `json:"size,omitempty"`
+	Type             string            `json:"type,omitempty"`
+	Engine           string            `json:"engine,omitempty"`
+
+	// Protection groups.
+	BackupStatusStats        *backupStatsJSON `json:"backup_status_stats,omitempty"`
+	BucketCount              *int             `json:"bucket_count,omitempty"`
+	TotalBackedUpSizeBytes   *int64           `json:"total_backed_up_size_bytes,omitempty"`
+	TotalBackedUpObjectCount *int64           `json:"total_backed_up_object_count,omitempty"`
+	Version                  *int             `json:"version,omitempty"`
+}
+
+type protectionJSON struct {
+	PolicyID             string  `json:"policy_id"`
+	InheritingEntityID   *string `json:"inheriting_entity_id"`
+	InheritingEntityType *string `json:"inheriting_entity_type"`
+}
+
+type backupStatusJSON struct {
+	BackupStatus                       string              `json:"backup_status"`
+	LastSuccessfulPolicyStartTimestamp *string             `json:"last_successful_policy_start_timestamp"`
+	LastFailedPolicyStartTimestamp     *string             `json:"last_failed_policy_start_timestamp"`
+	OperationInfoList                  []operationInfoJSON `json:"operation_info_list"`
+}
+
+type operationInfoJSON struct {
+	Operation                          string  `json:"operation"`
+	BackupStatus                       string  `json:"backup_status"`
+	LastSuccessfulPolicyStartTimestamp *string `json:"last_successful_policy_start_timestamp"`
+	LastFailedPolicyStartTimestamp     *string `json:"last_failed_policy_start_timestamp"`
+}
+
+type backupStatsJSON struct {
+	SuccessCount        int `json:"success_count"`
+	PartialSuccessCount int `json:"partial_success_count"`
+	FailureCount        int `json:"failure_count"`
+	NoBackupCount       int `json:"no_backup_count"`
+}
+
 // assetRenderer renders assets with backup statuses over days.
 func (s *Server) assetRenderer(days int) func(*Asset) any {
 	return func(a *Asset) any {
-		path := assetPaths[a.Type] + "/"
 		status := s.backupStatus(a, days)
-		var protection, protectionInfo any
-		if !a.Deleted {
-			protection = a.ProtectionStatus
+		out := &assetJSON{
+			ETag:                 "etag-" + a.ID,
+			Links:                selfLinks(assetPaths[a.Type] + "/" + a.ID),
+			ID:                   a.ID,
+			OrganizationalUnitID: a.OUID,
+			IsDeleted:            a.Deleted,
+			LastBackupTimestamp:  tsPtr(a.LastBackup),
+		}
+		if a.Name != "" {
+			out.Name = &a.Name
+		}
+		if a.Deleted {
+			out.DeletionTimestamp = tsPtr(s.now.Add(-24 * time.Hour))
+		} else {
+			out.ProtectionStatus = &a.ProtectionStatus
 		}
 		if a.PolicyID != "" {
-			protectionInfo = map[string]any{"policy_id": a.PolicyID, "inheriting_entity_id": nil, "inheriting_entity_type": nil}
-		}
-		var deletedAt any
-		if a.Deleted {
-			deletedAt = ts(s.now.Add(-24 * time.Hour))
-		}
-		var name any
-		if a.Name != "" {
-			name = a.Name
-		}
-		m := map[string]any{
-			"_etag":                  "etag-" + a.ID,
-			"_links":                 selfLinks(path + a.ID),
-			"id":                     a.ID,
-			"name":                   name,
-			"organizational_unit_id": a.OUID,
-			"is_deleted":             a.Deleted,
-			"deletion_timestamp":     deletedAt,
-			"protection_status":      protection,
-			"protection_info":        protectionInfo,
-			"last_backup_timestamp":  ts(a.LastBackup),
+			out.ProtectionInfo = &protectionJSON{PolicyID: a.PolicyID}
 		}
 		if a.Type == TypeProtectionGroup {
 			// Quirk: protection groups count their buckets by backup status
 			// instead of carrying backup_status_info.
-			const buckets = 3
-			stats := map[string]any{"success_count": 0, "partial_success_count": 0, "failure_count": 0, "no_backup_count": 0}
+			buckets, version := 3, 1
+			stats := &backupStatsJSON{}
 			switch status {
 			case "success":
-				stats["success_count"] = buckets
+				stats.SuccessCount = buckets
 			case "partial_success":
-				stats["partial_success_count"], stats["success_count"] = 1, buckets-1
+				stats.PartialSuccessCount, stats.SuccessCount = 1, buckets-1
 			case "failure":
-				stats["failure_count"] = buckets
+				stats.FailureCount = buckets
 			case "no_backup":
-				stats["no_backup_count"] = buckets
+				stats.NoBackupCount = buckets
 			}
-			m["backup_status_stats"] = stats
-			m["bucket_count"] = buckets
-			m["total_backed_up_size_bytes"] = a.SizeBytes
-			m["total_backed_up_object_count"] = a.SizeBytes / (1 << 20)
-			m["version"] = 1
-			return m
+			objects := a.SizeBytes / (1 << 20)
+			out.BackupStatusStats, out.BucketCount, out.Version = stats, &buckets, &version
+			out.TotalBackedUpSizeBytes, out.TotalBackedUpObjectCount = &a.SizeBytes, &objects
+			return out
 		}
-		m["environment_id"] = a.EnvironmentID
-		m["account_native_id"] = a.AccountNativeID
-		m["aws_region"] = a.Region
-		m["is_supported"] = a.ProtectionStatus != "unsupported"
-		m["backup_status_info"] = map[string]any{
-			"backup_status":                          status,
-			"last_successful_policy_start_timestamp": ts(a.LastSuccessfulPolicyStart),
-			"last_failed_policy_start_timestamp":     ts(a.LastFailedPolicyStart),
-			"operation_info_list": []any{map[string]any{
-				"operation":                              a.Type + "_backup",
-				"backup_status":                          status,
-				"last_successful_policy_start_timestamp": ts(a.LastSuccessfulPolicyStart),
-				"last_failed_policy_start_timestamp":     ts(a.LastFailedPolicyStart),
+		supported := a.ProtectionStatus != "unsupported"
+		ok, failed := tsPtr(a.LastSuccessfulPolicyStart), tsPtr(a.LastFailedPolicyStart)
+		out.EnvironmentID, out.AccountNativeID, out.AWSRegion, out.IsSupported = a.EnvironmentID, a.AccountNativeID, a.Region, &supported
+		out.BackupStatusInfo = &backupStatusJSON{
+			BackupStatus:                       status,
+			LastSuccessfulPolicyStartTimestamp: ok,
+			LastFailedPolicyStartTimestamp:     failed,
+			OperationInfoList: []operationInfoJSON{{
+				Operation: a.Type + "_backup", BackupStatus: status,
+				LastSuccessfulPolicyStartTimestamp: ok, LastFailedPolicyStartTimestamp: failed,
 			}},
 		}
 		switch a.Type {
 		case TypeEBS:
-			m["volume_native_id"] = a.NativeID
-			m["size"] = a.SizeBytes
-			m["type"] = "gp3"
+			out.VolumeNativeID, out.Size, out.Type = a.NativeID, &a.SizeBytes, "gp3"
 		case TypeEC2:
-			m["instance_native_id"] = a.NativeID
-			m["type"] = "m5.large"
+			out.InstanceNativeID, out.Type = a.NativeID, "m5.large"
 		case TypeRDS:
-			m["resource_native_id"] = a.NativeID
-			m["engine"] = "postgres"
+			out.ResourceNativeID, out.Engine = a.NativeID, "postgres"
 		case TypeDynamoDB:
-			m["table_native_id"] = a.NativeID
+			out.TableNativeID = a.NativeID
 		}
-		return m
+		return out
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -166,14 +167,20 @@ var taskSpec = listSpec[Task]{
 		"primary_entity.value": {kindString, "$contains", func(t *Task) any { return t.PrimaryEntity.Value }},
 		"created_timestamp":    {kindTime, "$gte $lte", func(t *Task) any { return t.Created }},
 	},
-	// Newest first, as the console lists them.
-	order: func(a, b *Task) int {
-		return cmp.Or(b.Created.Compare(a.Created), cmp.Compare(b.ID, a.ID))
-	},
 }
 
+// listTasks serves the tasks newest first, as the console lists them, from
+// the copy sorted when the data changed.
 func (s *Server) listTasks(w http.ResponseWriter, r *http.Request, visible map[string]bool) {
-	serveList(w, r, s.data.Tasks, func(t *Task) bool { return visible[t.OUID] }, taskSpec, renderTask)
+	serveList(w, r, &s.selections, s.tasksNewestFirst, func(t *Task) bool { return visible[t.OUID] }, taskSpec, renderTask)
+}
+
+// sortTasks refreshes tasksNewestFirst; it runs under the write lock.
+func (s *Server) sortTasks() {
+	s.tasksNewestFirst = slices.Clone(s.data.Tasks)
+	slices.SortFunc(s.tasksNewestFirst, func(a, b Task) int {
+		return cmp.Or(b.Created.Compare(a.Created), cmp.Compare(b.ID, a.ID))
+	})
 }
 
 func (s *Server) getTask(w http.ResponseWriter, r *http.Request, visible map[string]bool) {
@@ -181,7 +188,7 @@ func (s *Server) getTask(w http.ResponseWriter, r *http.Request, visible map[str
 }
 
 func byTime(get func(*Alert) time.Time) func(a, b *Alert) int {
-	return func(a, b *Alert) int { return get(a).Compare(get(b)) }
+	return func(a, b *Alert) int { return cmp.Or(get(a).Compare(get(b)), cmp.Compare(a.ID, b.ID)) }
 }
 
 var alertSpec = listSpec[Alert]{
@@ -206,7 +213,7 @@ var alertSpec = listSpec[Alert]{
 }
 
 func (s *Server) listAlerts(w http.ResponseWriter, r *http.Request, visible map[string]bool) {
-	serveList(w, r, s.data.Alerts, func(a *Alert) bool { return visible[a.OUID] }, alertSpec, renderAlert)
+	serveList(w, r, &s.selections, s.data.Alerts, func(a *Alert) bool { return visible[a.OUID] }, alertSpec, renderAlert)
 }
 
 func (s *Server) getAlert(w http.ResponseWriter, r *http.Request, visible map[string]bool) {
@@ -244,7 +251,7 @@ func (s *Server) getPolicy(w http.ResponseWriter, r *http.Request, visible map[s
 }
 
 func (s *Server) listOUs(w http.ResponseWriter, r *http.Request, visible map[string]bool) {
-	serveList(w, r, s.data.OUs, func(o *OU) bool { return visible[o.ID] }, listSpec[OU]{}, s.renderOU)
+	serveList(w, r, &s.selections, s.data.OUs, func(o *OU) bool { return visible[o.ID] }, listSpec[OU]{}, s.renderOU)
 }
 
 func (s *Server) getOU(w http.ResponseWriter, r *http.Request, visible map[string]bool) {
@@ -268,7 +275,7 @@ func (s *Server) listAssets(typ string) handlerFunc {
 		if !ok {
 			return
 		}
-		serveList(w, r, s.data.Assets, func(a *Asset) bool { return a.Type == typ && visible[a.OUID] },
+		serveList(w, r, &s.selections, s.data.Assets, func(a *Asset) bool { return a.Type == typ && visible[a.OUID] },
 			listSpec[Asset]{fields: assetFields}, s.assetRenderer(days))
 	}
 }
