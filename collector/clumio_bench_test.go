@@ -16,6 +16,7 @@ const clumioBenchScale = 10000
 // 2,600 active alerts in the lookback window):
 //
 //   - cached_scrape: one scrape served from the cache, no upstream call;
+//
 //   - cold_refresh/latency=L/max_concurrency=N: a new exporter's first
 //     scrape, which reads every list from a fake that takes L per request,
 //     with N requests in flight. Beside the measured time it reports the
@@ -23,7 +24,7 @@ const clumioBenchScale = 10000
 //     reaches; the run without latency is the CPU floor (the fake's JSON
 //     encoding included, as it serves in the same process).
 //
-//	go test ./collector -run '^$' -bench Clumio -benchtime 3x
+//     go test ./collector -run '^$' -bench Clumio -benchtime 3x
 func BenchmarkClumio(b *testing.B) {
 	clock := newClock()
 	srv := clumiofake.New(clumiofake.Options{Seed: 1, Scale: clumioBenchScale, Now: clock.Now()})
