@@ -13,18 +13,16 @@ import (
 const clumioBenchScale = 10000
 
 // BenchmarkClumio measures, for 10,000 Clumio assets (about 9,000 tasks and
-// 2,600 active alerts in the lookback window):
+// 2,600 active alerts in the lookback window), one scrape served from the
+// cache (cached_scrape, no upstream call) and a new exporter's first scrape
+// (cold_refresh/latency=L/max_concurrency=N), which reads every list from a
+// fake that takes L per request with N requests in flight. Beside the
+// measured time it reports the ideal one, requests × L ÷ N, which only
+// perfectly parallel paging reaches; the run without latency is the CPU
+// floor (the fake's JSON encoding included, as it serves in the same
+// process). Run it with:
 //
-//   - cached_scrape: one scrape served from the cache, no upstream call;
-//
-//   - cold_refresh/latency=L/max_concurrency=N: a new exporter's first
-//     scrape, which reads every list from a fake that takes L per request,
-//     with N requests in flight. Beside the measured time it reports the
-//     ideal one, requests × L ÷ N, which only perfectly parallel paging
-//     reaches; the run without latency is the CPU floor (the fake's JSON
-//     encoding included, as it serves in the same process).
-//
-//     go test ./collector -run '^$' -bench Clumio -benchtime 3x
+//	go test ./collector -run '^$' -bench Clumio -benchtime 3x
 func BenchmarkClumio(b *testing.B) {
 	clock := newClock()
 	srv := clumiofake.New(clumiofake.Options{Seed: 1, Scale: clumioBenchScale, Now: clock.Now()})
