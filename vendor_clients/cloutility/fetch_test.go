@@ -12,6 +12,7 @@ import (
 	"github.com/backup-exporter/backup_exporter/backup"
 	"github.com/backup-exporter/backup_exporter/config"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/cloutility/cloutilityfake"
+	"github.com/backup-exporter/backup_exporter/vendor_clients/fakefault"
 )
 
 // hoursAgo is testNow minus n hours.
@@ -404,6 +405,34 @@ func TestPartialFailure(t *testing.T) {
 			}
 			if len(snap.Assets) != tt.wantAsset {
 				t.Errorf("%d assets, want %d", len(snap.Assets), tt.wantAsset)
+			}
+		})
+	}
+}
+
+// TestTransientFaults checks that faults the HTTP layer retries (5xx, 429
+// with Retry-After, a dropped connection) leave the refresh whole.
+func TestTransientFaults(t *testing.T) {
+	tests := []struct {
+		name   string
+		faults []fakefault.Kind
+	}{
+		{name: "server errors", faults: []fakefault.Kind{fakefault.ServerError, fakefault.ServerError}},
+		{name: "rate limited", faults: []fakefault.Kind{fakefault.RateLimited}},
+		{name: "dropped connection", faults: []fakefault.Kind{fakefault.Drop}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, cloutilityfake.Options{Data: cloutilityfake.Cases(testNow)}, nil, nil)
+			f.srv.Faults.Queue(tt.faults...)
+			snap := fetch(t, f.client)
+			for _, p := range backup.Parts[:4] {
+				if snap.Failed(p) {
+					t.Errorf("part %s failed: %v", p, snap.PartErrors[p])
+				}
+			}
+			if len(snap.Assets) != 6 {
+				t.Errorf("%d assets, want 6", len(snap.Assets))
 			}
 		})
 	}
