@@ -1,0 +1,174 @@
+package dashboards
+
+import (
+	"github.com/grafana/grafana-foundation-sdk/go/bargauge"
+	"github.com/grafana/grafana-foundation-sdk/go/cog"
+	"github.com/grafana/grafana-foundation-sdk/go/common"
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+	"github.com/grafana/grafana-foundation-sdk/go/stat"
+	"github.com/grafana/grafana-foundation-sdk/go/statetimeline"
+	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
+	"github.com/grafana/grafana-foundation-sdk/go/units"
+)
+
+// problemAssets selects the protected assets that are out of RPO (never
+// succeeded included) or whose latest attempt failed or was missed.
+const problemAssets = `(
+  asset:backup_asset_rpo_compliant:bool{` + selTenant + `} == 0
+  or on (` + assetKey + `)
+  (
+    asset:backup_asset_last_status:info{` + selTenant + `, status=~"failed|missed"}
+    and on (` + assetKey + `)
+    asset:backup_asset_rpo_compliant:bool{` + selTenant + `}
+  )
+)`
+
+// jobsPerHour is the rate of finished jobs, in jobs per hour, by type and
+// status.
+const jobsPerHour = `sum by (job_type, status) (rate(backup_jobs_total{` + selTarget + `}[$__rate_interval])) * 3600`
+
+// overview is the fleet view: health across vendors, targets and tenants.
+func overview() *dashboard.DashboardBuilder {
+	return newDashboard("backup-overview", "Backup overview",
+		"Backup health across vendors, targets and tenants, from backup_exporter. Needs the recording rules of alerts/backup_exporter.rules.yml.", false).
+		WithRow(dashboard.NewRowBuilder("Fleet")).
+		WithPanel(build(stat.NewPanelBuilder(), panel{
+			title:       "RPO compliance",
+			description: "Share of protected assets whose last successful backup is within their RPO. An asset that never succeeded counts as out of RPO.",
+			unit:        units.PercentUnit, w: 6, h: 5,
+			queries: []query{{expr: `avg(asset:backup_asset_rpo_compliant:bool{` + selTenant + `})`, instant: true}},
+		}).Thresholds(thresholds("red", step(0.95, "orange"), step(0.99, "green"))).Min(0).Max(1).ColorMode(common.BigValueColorModeBackground)).
+		WithPanel(build(stat.NewPanelBuilder(), panel{
+			title:       "Protected assets",
+			description: "Assets that a policy, schedule or active node covers.",
+			unit:        units.Short, w: 4, h: 5,
+			queries: []query{{expr: `count(asset:backup_asset_rpo_compliant:bool{` + selTenant + `}) or vector(0)`, instant: true}},
+		})).
+		WithPanel(build(stat.NewPanelBuilder(), panel{
+			title:       "Out of RPO",
+			description: "Protected assets whose last success is older than their RPO, or that never succeeded (BackupRPOViolated, BackupNeverSucceeded).",
+			unit:        units.Short, w: 4, h: 5,
+			queries: []query{{expr: `count(asset:backup_asset_rpo_compliant:bool{` + selTenant + `} == 0) or vector(0)`, instant: true}},
+		}).Thresholds(thresholds("green", step(1, "red"))).ColorMode(common.BigValueColorModeBackground)).
+		WithPanel(build(stat.NewPanelBuilder(), panel{
+			title:       "Latest run failed",
+			description: "Protected assets whose latest attempt failed or was missed (BackupLastRunFailed).",
+			unit:        units.Short, w: 4, h: 5,
+			queries: []query{{expr: `count(
+  asset:backup_asset_last_status:info{` + selTenant + `, status=~"failed|missed"}
+  and on (` + assetKey + `)
+  asset:backup_asset_rpo_compliant:bool{` + selTenant + `}
+) or vector(0)`, instant: true}},
+		}).Thresholds(thresholds("green", step(1, "orange"))).ColorMode(common.BigValueColorModeBackground)).
+		WithPanel(build(stat.NewPanelBuilder(), panel{
+			title:       "Targets down",
+			description: "Targets whose latest refresh failed in at least one part (backup_up 0, BackupTargetDown).",
+			unit:        units.Short, w: 3, h: 5,
+			queries: []query{{expr: `count(backup_up{` + selTarget + `} == 0) or vector(0)`, instant: true}},
+		}).Thresholds(thresholds("green", step(1, "red"))).ColorMode(common.BigValueColorModeBackground)).
+		WithPanel(build(stat.NewPanelBuilder(), panel{
+			title:       "Critical vendor alerts",
+			description: "Active alerts of severity critical that the vendors report (BackupVendorCriticalAlert).",
+			unit:        units.Short, w: 3, h: 5,
+			queries: []query{{expr: `sum(backup_alerts_active{` + selTarget + `, severity="critical"}) or vector(0)`, instant: true}},
+		}).Thresholds(thresholds("green", step(1, "red"))).ColorMode(common.BigValueColorModeBackground)).
+		WithPanel(build(bargauge.NewPanelBuilder(), panel{
+			title:       "Assets by last status",
+			description: "Assets (protected or not) by the normalised status of their latest attempt.",
+			unit:        units.Short, w: 8, h: 9,
+			queries: []query{{expr: `count by (status) (asset:backup_asset_last_status:info{` + selTenant + `})`, legend: "{{status}}", instant: true}},
+		}).Orientation(common.VizOrientationHorizontal).DisplayMode(common.BarGaugeDisplayModeBasic)).
+		WithPanel(build(newTable(), panel{
+			title: "Assets out of RPO or failing",
+			description: "Protected assets out of RPO or whose latest attempt failed or was missed, with their tenant and the age of their last success " +
+				"(empty: never succeeded). Click an asset's name in the Asset detail dashboard for its history.",
+			unit: units.Seconds, w: 16, h: 9,
+			queries: []query{
+				{expr: "asset:backup_asset_last_success_age_seconds{" + selTenant + "}\nand on (" + assetKey + ")\n" + problemAssets, instant: true},
+				{expr: "asset:backup_asset_last_status:info{" + selTenant + "}\nand on (" + assetKey + ")\n" + problemAssets, instant: true},
+			},
+		}).
+			WithTransformation(dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}}).
+			WithTransformation(dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
+				"excludeByName": map[string]any{"Time": true, "job": true, "instance": true, "__name__": true, "Value #B": true},
+				"indexByName": map[string]any{
+					"tenant": 0, "asset": 1, "asset_type": 2, "status": 3, "Value #A": 4, "target": 5, "vendor": 6, "asset_id": 7,
+				},
+				"renameByName": map[string]any{"Value #A": "Last success age", "asset_type": "Type", "status": "Last status"},
+			}}).
+			SortBy([]cog.Builder[common.TableSortByFieldState]{
+				common.NewTableSortByFieldStateBuilder().DisplayName("Last success age").Desc(true),
+			})).
+		WithRow(dashboard.NewRowBuilder("Jobs and storage")).
+		WithPanel(build(timeseries.NewPanelBuilder(), panel{
+			title:       "Job outcomes",
+			description: "Finished jobs per hour by type and status. Jobs have no tenant: the tenant variable does not apply.",
+			unit:        "suffix: jobs/h", w: 12, h: 8,
+			queries: []query{{expr: jobsPerHour, legend: "{{job_type}} {{status}}"}},
+		}).DrawStyle(common.GraphDrawStyleBars).FillOpacity(80).
+			Stacking(common.NewStackingConfigBuilder().Mode(common.StackingModeNormal))).
+		WithPanel(build(bargauge.NewPanelBuilder(), panel{
+			title:       "Storage used of limit",
+			description: "Storage used as a share of the quota, for scopes that have one (BackupStorageNearLimit fires at 90 %). Storage has no tenant: the tenant variable does not apply.",
+			unit:        units.PercentUnit, w: 12, h: 8,
+			queries: []query{{
+				expr:    `backup_storage_used_bytes{` + selTarget + `} / (backup_storage_limit_bytes{` + selTarget + `} > 0)`,
+				legend:  "{{target}} {{scope}} {{scope_name}}",
+				instant: true,
+			}},
+		}).Min(0).Max(1).Thresholds(thresholds("green", step(0.8, "orange"), step(0.9, "red"))).
+			Orientation(common.VizOrientationHorizontal).DisplayMode(common.BarGaugeDisplayModeGradient)).
+		WithPanel(build(timeseries.NewPanelBuilder(), panel{
+			title:       "Storage used against limits",
+			description: "Storage used (solid) and the quota (dashed) by scope: business unit, consumer, subscription, protection group.",
+			unit:        units.BytesIEC, w: 24, h: 8,
+			queries: []query{
+				{expr: `backup_storage_used_bytes{` + selTarget + `}`, legend: "{{target}} {{scope}} {{scope_name}} used"},
+				{expr: `backup_storage_limit_bytes{` + selTarget + `}`, legend: "{{target}} {{scope}} {{scope_name}} limit"},
+			},
+		}).OverrideByQuery("B", []dashboard.DynamicConfigValue{
+			{Id: "custom.lineStyle", Value: map[string]any{"fill": "dash", "dash": []int{10, 10}}},
+		})).
+		WithRow(dashboard.NewRowBuilder("Vendor alerts, monitors and targets")).
+		WithPanel(build(newTable(), panel{
+			title:       "Active vendor alerts",
+			description: "Alerts and warnings the vendors report as active, by severity and type.",
+			unit:        units.Short, w: 12, h: 8,
+			queries: []query{{
+				expr:    `sum by (target, vendor, severity, alert_type) (backup_alerts_active{` + selTarget + `}) > 0`,
+				instant: true,
+			}},
+		}).WithTransformation(dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
+			"excludeByName": map[string]any{"Time": true},
+			"renameByName":  map[string]any{"Value": "Active"},
+		}})).
+		WithPanel(build(statetimeline.NewPanelBuilder(), panel{
+			title:       "Monitor states",
+			description: "State of each vendor monitor (CloverDX dashboard monitors) over time: passing, warning or failing.",
+			unit:        units.NoUnit, w: 12, h: 8,
+			queries: []query{{
+				expr: `max by (target, monitor) (
+  2 * backup_monitor_state{` + selTarget + `, state="failing"}
+  or backup_monitor_state{` + selTarget + `, state="warning"}
+)`,
+				legend: "{{target}} {{monitor}}",
+			}},
+		}).Mappings(valueText(map[string][2]string{"0": {"passing", "green"}, "1": {"warning", "orange"}, "2": {"failing", "red"}}))).
+		WithPanel(build(statetimeline.NewPanelBuilder(), panel{
+			title:       "Target health",
+			description: "backup_up of each target: up when every part of its latest refresh succeeded. While a target is down its per-asset alerts are held back.",
+			unit:        units.NoUnit, w: 12, h: 8,
+			queries: []query{{expr: `backup_up{` + selTarget + `}`, legend: "{{target}}"}},
+		}).Mappings(valueText(map[string][2]string{"0": {"down", "red"}, "1": {"up", "green"}}))).
+		WithPanel(build(timeseries.NewPanelBuilder(), panel{
+			title:       "Age of the data served",
+			description: "How old each target's snapshot was when Prometheus scraped it, against 3 x its cache_ttl (dashed), past which BackupDataStale fires.",
+			unit:        units.Seconds, w: 12, h: 8,
+			queries: []query{
+				{expr: `timestamp(backup_snapshot_timestamp_seconds{` + selTarget + `}) - backup_snapshot_timestamp_seconds{` + selTarget + `}`, legend: "{{target}}"},
+				{expr: `3 * backup_cache_ttl_seconds{` + selTarget + `}`, legend: "{{target}} stale after"},
+			},
+		}).OverrideByQuery("B", []dashboard.DynamicConfigValue{
+			{Id: "custom.lineStyle", Value: map[string]any{"fill": "dash", "dash": []int{10, 10}}},
+		}))
+}

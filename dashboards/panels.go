@@ -1,0 +1,166 @@
+package dashboards
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/grafana/grafana-foundation-sdk/go/cog"
+	"github.com/grafana/grafana-foundation-sdk/go/cog/variants"
+	"github.com/grafana/grafana-foundation-sdk/go/common"
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
+	"github.com/grafana/grafana-foundation-sdk/go/table"
+)
+
+// Label selectors shared by the queries. Every multi-value variable has the
+// All value ".*", so the regex matchers also match targets added later.
+const (
+	// selTarget narrows a series that has target and vendor labels.
+	selTarget = `job=~"$job", vendor=~"$vendor", target=~"$target"`
+	// selTenant narrows a series that also has tenant (the recorded
+	// asset:… series and backup_asset_info).
+	selTenant = selTarget + `, tenant=~"$tenant"`
+	// selAsset narrows to the asset chosen on the Asset detail dashboard.
+	selAsset = selTenant + `, asset=~"${asset:regex}"`
+	// assetKey is the label set that identifies one asset of one scrape.
+	assetKey = "job, instance, target, vendor, asset_id"
+)
+
+// datasource is the templated Prometheus data source of every panel.
+var datasource = common.DataSourceRef{Type: cog.ToPtr("prometheus"), Uid: cog.ToPtr("${datasource}")}
+
+// withInfo joins a per-asset expression with backup_asset_info, so that it
+// gains tenant, asset and asset_type and can be filtered by them.
+func withInfo(expr, infoSelector string) string {
+	return fmt.Sprintf("%s\n* on (%s) group_left (tenant, asset, asset_type)\nbackup_asset_info{%s}", expr, assetKey, infoSelector)
+}
+
+// query is one panel target.
+type query struct {
+	expr   string
+	legend string
+	// instant asks for the latest value only, as a table frame (stat and
+	// table panels of current state).
+	instant bool
+}
+
+func (q query) builder(refID string) *prometheus.DataqueryBuilder {
+	b := prometheus.NewDataqueryBuilder().RefId(refID).Expr(q.expr).Datasource(datasource)
+	if q.legend != "" {
+		b = b.LegendFormat(q.legend)
+	}
+	if q.instant {
+		b = b.Instant().Format(prometheus.PromQueryFormatTable)
+	} else {
+		b = b.Range()
+	}
+	return b
+}
+
+// panel is what every panel of the three dashboards sets.
+type panel struct {
+	title       string
+	description string
+	unit        string
+	// w and h are the width (of 24 columns) and height in grid units.
+	w, h    uint32
+	queries []query
+}
+
+// panelBuilder is the part of the SDK's panel builders (stat, timeseries,
+// table, …) that panel fills; each method returns the builder itself.
+type panelBuilder[B any] interface {
+	cog.Builder[dashboard.Panel]
+	Title(string) B
+	Description(string) B
+	Unit(string) B
+	Datasource(common.DataSourceRef) B
+	Span(uint32) B
+	Height(uint32) B
+	WithTarget(cog.Builder[variants.Dataquery]) B
+}
+
+// build applies p to the SDK builder b, which sets the visualisation.
+func build[B panelBuilder[B]](b B, p panel) B {
+	b = b.Title(p.title).Description(p.description).Unit(p.unit).
+		Datasource(datasource).Span(p.w).Height(p.h)
+	for i, q := range p.queries {
+		b = b.WithTarget(q.builder(string(rune('A' + i))))
+	}
+	return b
+}
+
+// newTable is a table panel whose footer reducer is an empty list: left
+// unset, the SDK writes null, where Grafana itself writes [].
+func newTable() *table.PanelBuilder {
+	return table.NewPanelBuilder().Footer(common.NewTableFooterOptionsBuilder().Reducer([]string{}))
+}
+
+// thresholds colours a value base below the first step, then by steps.
+func thresholds(base string, steps ...dashboard.Threshold) *dashboard.ThresholdsConfigBuilder {
+	all := append([]dashboard.Threshold{{Color: base}}, steps...)
+	return dashboard.NewThresholdsConfigBuilder().Mode(dashboard.ThresholdsModeAbsolute).Steps(all)
+}
+
+// step is a threshold step at value v.
+func step(v float64, color string) dashboard.Threshold {
+	return dashboard.Threshold{Value: cog.ToPtr(v), Color: color}
+}
+
+// valueText maps exact values to a text and a colour, for state panels.
+func valueText(texts map[string][2]string) []dashboard.ValueMapping {
+	options := make(map[string]dashboard.ValueMappingResult, len(texts))
+	for value, tc := range texts {
+		options[value] = dashboard.ValueMappingResult{Text: cog.ToPtr(tc[0]), Color: cog.ToPtr(tc[1])}
+	}
+	return []dashboard.ValueMapping{{ValueMap: &dashboard.ValueMap{Type: dashboard.MappingTypeValueToText, Options: options}}}
+}
+
+// variables are the data source and the label variables of a dashboard;
+// withAsset adds the single-value asset variable of the Asset detail one.
+func variables(withAsset bool) []cog.Builder[dashboard.VariableModel] {
+	vars := []cog.Builder[dashboard.VariableModel]{
+		dashboard.NewDatasourceVariableBuilder("datasource").Label("Data source").Type("prometheus").
+			Description("The Prometheus that scrapes backup_exporter."),
+		labelVariable("job", "Job", "backup_up", "The scrape job(s) of backup_exporter."),
+		labelVariable("vendor", "Vendor", `backup_up{job=~"$job"}`, "Backup vendor: clumio, cleverfox, cloutility or cloverdx."),
+		labelVariable("target", "Target", `backup_up{job=~"$job", vendor=~"$vendor"}`, "The exporter's configured targets (the `target` label)."),
+		labelVariable("tenant", "Tenant", "backup_asset_info{"+selTarget+"}",
+			"OU, company, business unit or sandbox of the assets. Job, storage, alert and exporter series have no tenant and ignore it."),
+	}
+	if withAsset {
+		q := "label_values(backup_asset_info{" + selTenant + "}, asset)"
+		vars = append(vars, dashboard.NewQueryVariableBuilder("asset").Label("Asset").
+			Description("The asset (its `asset` label, the name) to show.").
+			Query(dashboard.StringOrMap{String: cog.ToPtr(q)}).Definition(q).Datasource(datasource).
+			Refresh(dashboard.VariableRefreshOnTimeRangeChanged).Sort(dashboard.VariableSortAlphabeticalAsc))
+	}
+	return vars
+}
+
+func labelVariable(name, label, selector, description string) *dashboard.QueryVariableBuilder {
+	q := fmt.Sprintf("label_values(%s, %s)", selector, name)
+	return dashboard.NewQueryVariableBuilder(name).Label(label).Description(description).
+		Query(dashboard.StringOrMap{String: cog.ToPtr(q)}).Definition(q).Datasource(datasource).
+		Multi(true).IncludeAll(true).AllValue(".*").
+		Refresh(dashboard.VariableRefreshOnTimeRangeChanged).Sort(dashboard.VariableSortAlphabeticalAsc)
+}
+
+// newDashboard starts a dashboard with the settings the three share: tags,
+// time range, variables and links to the other two that keep the variables
+// and the time range.
+func newDashboard(uid, title, description string, withAsset bool) *dashboard.DashboardBuilder {
+	return dashboard.NewDashboardBuilder(title).Uid(uid).Description(description).
+		Tags([]string{"backup", "backup_exporter"}).Editable().
+		Time("now-24h", "now").Refresh("1m").Timezone(common.TimeZoneBrowser).
+		Tooltip(dashboard.DashboardCursorSyncCrosshair).
+		Variables(variables(withAsset)).
+		Link(dashboard.NewDashboardLinkBuilder("Backup dashboards").Type(dashboard.DashboardLinkTypeDashboards).
+			Tags([]string{"backup_exporter"}).AsDropdown(true).IncludeVars(true).KeepTime(true))
+}
+
+// oneLine folds a multi-line expression, for places (legends, tests) that
+// want it on one line.
+func oneLine(expr string) string {
+	return strings.Join(strings.Fields(expr), " ")
+}
