@@ -28,6 +28,7 @@ const maxRenewMargin = 30 * time.Second
 // login instead of starting a burst of them.
 type session struct {
 	api      *httpapi.Client
+	path     string
 	logger   *slog.Logger
 	now      func() time.Time
 	clientID string
@@ -51,9 +52,11 @@ type session struct {
 	loginsError atomic.Int64
 }
 
-func newSession(api *httpapi.Client, logger *slog.Logger, now func() time.Time, clientID, origin, username, password string) *session {
+// newSession returns a session that posts its grants to path.
+func newSession(api *httpapi.Client, path string, logger *slog.Logger, now func() time.Time, clientID, origin, username, password string) *session {
 	return &session{
 		api:      api,
+		path:     path,
 		logger:   logger,
 		now:      now,
 		clientID: clientID,
@@ -123,7 +126,7 @@ func (s *session) grant(ctx context.Context, form url.Values) error {
 	sent := s.now()
 	resp, err := s.api.Do(ctx, httpapi.Request{
 		Method: http.MethodPost,
-		Path:   "/v1/oauth",
+		Path:   s.path,
 		Route:  "/v1/oauth",
 		Header: http.Header{
 			"Content-Type": {"application/x-www-form-urlencoded"},

@@ -63,7 +63,6 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 		api:       api,
 		logger:    logger,
 		now:       now,
-		auth:      newSession(api, logger, now, t.ClientID, t.Origin, t.Username, t.Password.Reveal()),
 		origin:    t.Origin,
 		lookback:  t.Lookback,
 		history:   t.History,
@@ -74,6 +73,7 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 	if !strings.HasSuffix(strings.TrimRight(t.URL, "/"), "/v1") {
 		c.prefix = "/v1"
 	}
+	c.auth = newSession(api, c.prefix+"/oauth", logger, now, t.ClientID, t.Origin, t.Username, t.Password.Reveal())
 	for _, b := range t.BusinessUnits {
 		c.roots = append(c.roots, ID(strings.TrimSpace(b)))
 	}

@@ -159,8 +159,8 @@ func jobType(e *Enum) backup.JobType {
 // jobTypes are the job types every Cloutility target has.
 var jobTypes = []backup.JobType{backup.JobBackup, backup.JobRestore, backup.JobArchive}
 
-// activeStates are the dataSourceState names of a consumer that is in use;
-// 3 is "Active" in the documented example {id:3, name:"Active"}.
+// activeState reports whether a consumer's dataSourceState is Active; as a
+// bare integer, 3 is Active (the documented example {id:3, name:"Active"}).
 func activeState(e *Enum) bool {
 	if e == nil {
 		return false

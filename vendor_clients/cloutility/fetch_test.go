@@ -342,9 +342,10 @@ func TestJobsWindow(t *testing.T) {
 	}
 }
 
-// TestPartialFailure checks that a failing read fails only the parts it
-// feeds, and that a tree that cannot be read fails the refresh.
-func TestPartialFailure(t *testing.T) {
+// TestFetchOutcomes checks that a failing read fails only the parts it
+// feeds, that a tree that cannot be read fails the refresh, and how the
+// target's url and business_units select what is read.
+func TestFetchOutcomes(t *testing.T) {
 	failOn := func(suffix string) func(http.Handler) http.Handler {
 		return func(h http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -374,6 +375,8 @@ func TestPartialFailure(t *testing.T) {
 		{name: "a business unit is forbidden", suffix: "/bunits/3/consumers",
 			wantFail: backup.Parts[:4], wantAsset: 4},
 		{name: "the tree is forbidden", suffix: "/v1/bunits", wantErr: true},
+		{name: "url with the /v1 of the API root", config: func(t *config.Target) { t.URL += "/v1/" },
+			wantAsset: 6},
 		{name: "configured business unit and its descendants", config: func(t *config.Target) { t.BusinessUnits = []string{"2"} },
 			wantAsset: 4},
 		{name: "a configured business unit is unknown", config: func(t *config.Target) { t.BusinessUnits = []string{"3", "99"} },

@@ -54,7 +54,7 @@ func reportSamples(assetID string, rep *nodeReport) []backup.Sample {
 	return out
 }
 
-// authSamples are the session's cumulative counters.
+// samples are the session's cumulative counters.
 func (s *session) samples() []backup.Sample {
 	return []backup.Sample{
 		{Spec: &tokenRefreshesSpec, Value: float64(s.refreshes.Load())},

@@ -121,7 +121,7 @@ func fullConsumer(d *Data, c *Consumer) obj {
 	return o
 }
 
-// node renders a Node. lastAccessTime is documented as a string, not a
+// renderNode renders a Node. lastAccessTime is documented as a string, not a
 // date: it is written without a zone. [I]
 func renderNode(c *Consumer) obj {
 	n := c.Node
