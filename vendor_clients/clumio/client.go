@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -90,7 +91,7 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	now := c.now()
 	snap := &backup.Snapshot{
 		FetchedAt: now,
-		JobTypes:  jobTypes,
+		JobTypes:  slices.Clone(jobTypes),
 	}
 
 	var (

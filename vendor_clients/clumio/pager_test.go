@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/backup-exporter/backup_exporter/vendor_clients/clumio/clumiofake"
 )
@@ -165,5 +166,30 @@ func TestPagingFollowsNextSafely(t *testing.T) {
 				t.Errorf("%d items, want %d", len(got), tc.wantIDs)
 			}
 		})
+	}
+}
+
+// TestPagesReadInParallel reads one list of ten pages from a slow fake:
+// after page 1 the other pages must be in flight together, up to the
+// client's concurrency and never more.
+func TestPagesReadInParallel(t *testing.T) {
+	srv := fakeAt(1)
+	srv.Update(func(d *clumiofake.Data) {
+		d.Assets = nil
+		for i := range 500 {
+			d.Assets = append(d.Assets, clumiofake.Asset{ID: fmt.Sprintf("v%03d", i), Type: clumiofake.TypeEBS, OUID: d.OUs[0].ID})
+		}
+	})
+	srv.Faults.SetLatency(10 * time.Millisecond)
+	c := newClient(t, srv, nil)
+	items, err := list[inventoryItem](context.Background(), c, assetKinds[0].res, listQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 500 || srv.Faults.Requests() != 10 {
+		t.Errorf("%d items in %d requests, want 500 in 10", len(items), srv.Faults.Requests())
+	}
+	if got, want := srv.Faults.MaxInFlight(), int64(c.api.MaxConcurrency()); got != want {
+		t.Errorf("at most %d requests in flight, want %d", got, want)
 	}
 }
