@@ -136,9 +136,10 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	if rpoErr == nil {
 		c.rpos = rpos
 	}
-	assetsErr := errors.Join(append(invErrs, ouErr, rpoErr)...)
+	invErr := errors.Join(invErrs...)
+	assetsErr := errors.Join(invErr, ouErr, rpoErr)
 	snap.Assets = c.assets(inv)
-	if errors.Join(invErrs...) == nil {
+	if invErr == nil {
 		c.tasks.prune(snap.Assets)
 	}
 	snap.SetPart(backup.PartAssets, assetsErr)
