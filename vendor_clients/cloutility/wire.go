@@ -75,9 +75,8 @@ type node struct {
 	Name           string `json:"name"`
 	Locked         *bool  `json:"locked"`
 	Decommissioned *bool  `json:"decommissioned"`
-	// LastAccessTime is documented as a string, not a date: it is parsed
-	// leniently by Time.
-	LastAccessTime Time `json:"lastAccessTime"`
+	// LastAccessTime is documented as a string, not a date.
+	LastAccessTime looseTime `json:"lastAccessTime"`
 }
 
 // filespace is one file space of a node.
@@ -276,6 +275,29 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 		}
 	}
 	return fmt.Errorf("time %q: not ISO-8601", s)
+}
+
+// looseTime is a timestamp the API documents as a plain string: besides
+// Time's ISO-8601 forms it reads .NET's invariant "M/d/yyyy h:mm:ss tt", and
+// a value it cannot read is absent rather than an error that would lose the
+// whole object.
+type looseTime struct{ time.Time }
+
+// UnmarshalJSON reads what it can and leaves the rest absent.
+func (t *looseTime) UnmarshalJSON(b []byte) error {
+	var iso Time
+	if iso.UnmarshalJSON(b) == nil {
+		t.Time = iso.Time
+		return nil
+	}
+	t.Time = time.Time{}
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		if v, err := time.Parse("1/2/2006 3:04:05 PM", strings.TrimSpace(s)); err == nil {
+			t.Time = v.UTC()
+		}
+	}
+	return nil
 }
 
 // parseTimeSpan reads a .NET TimeSpan "[-][d.]hh:mm:ss[.fffffff]".

@@ -138,6 +138,29 @@ func TestTimeDecoding(t *testing.T) {
 	}
 }
 
+func TestLastAccessTime(t *testing.T) {
+	tests := []struct {
+		json string
+		want time.Time
+	}{
+		{`{"lastAccessTime": "2024-05-14T10:00:00"}`, time.Date(2024, 5, 14, 10, 0, 0, 0, time.UTC)},
+		{`{"lastAccessTime": "5/14/2024 10:00:00 PM"}`, time.Date(2024, 5, 14, 22, 0, 0, 0, time.UTC)},
+		{`{"lastAccessTime": "last Tuesday"}`, time.Time{}},
+		{`{}`, time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.json, func(t *testing.T) {
+			var n node
+			if err := json.Unmarshal([]byte(tt.json), &n); err != nil {
+				t.Fatal(err)
+			}
+			if !n.LastAccessTime.Equal(tt.want) {
+				t.Errorf("got %v, want %v", n.LastAccessTime.Time, tt.want)
+			}
+		})
+	}
+}
+
 func TestListDecoding(t *testing.T) {
 	tests := []struct {
 		name string
