@@ -5,6 +5,7 @@
 package dashboards
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -31,11 +32,15 @@ func Generate() (map[string][]byte, error) {
 			return nil, fmt.Errorf("dashboards: build %s: %w", name, err)
 		}
 		numberPanels(&d)
-		data, err := json.MarshalIndent(d, "", "  ")
-		if err != nil {
+		// No HTML escaping: link URLs keep their & readable.
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(d); err != nil {
 			return nil, fmt.Errorf("dashboards: marshal %s: %w", name, err)
 		}
-		out[name] = append(data, '\n')
+		out[name] = buf.Bytes()
 	}
 	return out, nil
 }

@@ -23,6 +23,12 @@ const problemAssets = `(
   )
 )`
 
+// assetDetailLink opens the Asset detail dashboard on a row's asset, keeping
+// the data source and the time range.
+const assetDetailLink = "/d/backup-asset-detail/backup-asset-detail?${__url_time_range}&${datasource:queryparam}" +
+	"&var-vendor=${__data.fields.vendor}&var-target=${__data.fields.target}" +
+	"&var-tenant=${__data.fields.tenant}&var-asset=${__value.raw}"
+
 // jobsPerHour is the rate of finished jobs, in jobs per hour, by type and
 // status.
 const jobsPerHour = `sum by (job_type, status) (rate(backup_jobs_total{` + selTarget + `}[$__rate_interval])) * 3600`
@@ -81,7 +87,7 @@ func overview() *dashboard.DashboardBuilder {
 		WithPanel(build(newTable(), panel{
 			title: "Assets out of RPO or failing",
 			description: "Protected assets out of RPO or whose latest attempt failed or was missed, with their tenant and the age of their last success " +
-				"(empty: never succeeded). Click an asset's name in the Asset detail dashboard for its history.",
+				"(empty: never succeeded). Click an asset's name for its history in the Asset detail dashboard.",
 			unit: units.Seconds, w: 16, h: 9,
 			queries: []query{
 				{expr: "asset:backup_asset_last_success_age_seconds{" + selTenant + "}\nand on (" + assetKey + ")\n" + problemAssets, instant: true},
@@ -96,6 +102,10 @@ func overview() *dashboard.DashboardBuilder {
 				},
 				"renameByName": map[string]any{"Value #A": "Last success age", "asset_type": "Type", "status": "Last status"},
 			}}).
+			OverrideByName("asset", []dashboard.DynamicConfigValue{{Id: "links", Value: []map[string]any{{
+				"title": "Asset detail",
+				"url":   assetDetailLink,
+			}}}}).
 			SortBy([]cog.Builder[common.TableSortByFieldState]{
 				common.NewTableSortByFieldStateBuilder().DisplayName("Last success age").Desc(true),
 			})).
