@@ -11,6 +11,8 @@ var (
 		"1 if this part of the latest refresh succeeded; a failed part's data is the last good one.", "collector")
 	refreshDurationDesc = newDesc("backup_refresh_duration_seconds",
 		"How long the latest refresh of this target took.")
+	cacheTTLDesc = newDesc("backup_cache_ttl_seconds",
+		"The target's cache_ttl: a snapshot younger than this is served without upstream calls. Alert rules compare the snapshot's age with it.")
 	snapshotTimestampDesc = newDesc("backup_snapshot_timestamp_seconds",
 		"When the data being served was fetched (the oldest part served).")
 

@@ -159,8 +159,8 @@ func isPart(p backup.Part) bool {
 // newView builds what scrapes serve until the next refresh.
 func (t *Target) newView(up bool, failed map[backup.Part]bool, start, end time.Time, lastError string) *view {
 	tl := t.targetLabels()
-	health := make([]constSample, 0, len(t.known)+2)
-	health = append(health, gaugeSample(upDesc, tl, boolValue(up)))
+	health := make([]constSample, 0, len(t.known)+3)
+	health = append(health, gaugeSample(upDesc, tl, boolValue(up)), t.cacheTTLSample())
 	for _, p := range t.known {
 		health = append(health, gaugeSample(collectorSuccessDesc, t.labels.with("collector", string(p)), boolValue(!failed[p])))
 	}

@@ -103,11 +103,17 @@ func newTarget(tc config.Target, e *Exporter) (*Target, error) {
 		issues:    issueLog{},
 	}
 	t.view = &view{
-		health:       []constSample{gaugeSample(upDesc, t.targetLabels(), 0)},
+		health:       []constSample{gaugeSample(upDesc, t.targetLabels(), 0), t.cacheTTLSample()},
 		targetLabels: t.targetLabels(),
 		status:       t.baseStatus(),
 	}
 	return t, nil
+}
+
+// cacheTTLSample exposes the target's cache_ttl, so that a staleness alert
+// can follow each target's own setting instead of one fixed threshold.
+func (t *Target) cacheTTLSample() constSample {
+	return gaugeSample(cacheTTLDesc, t.targetLabels(), t.cfg.CacheTTL.Seconds())
 }
 
 // targetLabels are the target's own pairs, sorted: target before vendor.
