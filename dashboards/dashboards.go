@@ -5,7 +5,6 @@
 package dashboards
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -32,15 +31,11 @@ func Generate() (map[string][]byte, error) {
 			return nil, fmt.Errorf("dashboards: build %s: %w", name, err)
 		}
 		numberPanels(&d)
-		// No HTML escaping: link URLs keep their & readable.
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(d); err != nil {
+		data, err := json.MarshalIndent(d, "", "  ")
+		if err != nil {
 			return nil, fmt.Errorf("dashboards: marshal %s: %w", name, err)
 		}
-		out[name] = buf.Bytes()
+		out[name] = append(data, '\n')
 	}
 	return out, nil
 }
