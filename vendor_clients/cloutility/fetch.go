@@ -84,6 +84,8 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	snap.SetPart(backup.PartJobs, errors.Join(common, jobErrs.err(n, "consumers")))
 	snap.SetPart(backup.PartStorage, errors.Join(common, reportErrs.err(n, "consumers")))
 	snap.SetPart(backup.PartAlerts, errors.Join(common, reportErrs.err(n, "consumers")))
+	c.logger.Debug("refresh read", "business_units", len(units), "consumers", n, "jobs", len(snap.Jobs),
+		"failed_nodes", nodeErrs.n, "failed_reports", reportErrs.n, "failed_jobs", jobErrs.n)
 	return snap, nil
 }
 
