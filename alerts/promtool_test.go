@@ -5,11 +5,11 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/backup-exporter/backup_exporter/internal/promtooltest"
+	"github.com/backup-exporter/backup_exporter/internal/tooltest"
 )
 
 func TestPromtoolCheckRules(t *testing.T) {
-	promtooltest.Run(t, "check", "rules", "backup_exporter.rules.yml")
+	tooltest.Run(t, "promtool", "check", "rules", "backup_exporter.rules.yml")
 }
 
 func TestPromtoolTestRules(t *testing.T) {
@@ -17,7 +17,7 @@ func TestPromtoolTestRules(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no rule tests in tests/: %v", err)
 	}
-	promtooltest.Run(t, append([]string{"test", "rules"}, files...)...)
+	tooltest.Run(t, "promtool", append([]string{"test", "rules"}, files...)...)
 }
 
 func TestPromtoolCheckRulesWithoutFor(t *testing.T) {
@@ -29,5 +29,5 @@ func TestPromtoolCheckRulesWithoutFor(t *testing.T) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	promtooltest.Run(t, "check", "rules", path)
+	tooltest.Run(t, "promtool", "check", "rules", path)
 }
