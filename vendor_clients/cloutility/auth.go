@@ -35,9 +35,6 @@ type session struct {
 	origin   string
 	username string
 	password string
-	// redact hides the password as it is form-encoded, which differs from
-	// the raw value (redacted by httpapi) when it has special characters.
-	redact *httpapi.Redactor
 
 	// lock is a one-slot semaphore held while a caller checks and renews
 	// the tokens, so that waiting for it honours the caller's context.
@@ -63,7 +60,6 @@ func newSession(api *httpapi.Client, path string, logger *slog.Logger, now func(
 		origin:   origin,
 		username: username,
 		password: password,
-		redact:   httpapi.NewRedactor([]string{password, url.QueryEscape(password)}),
 		lock:     make(chan struct{}, 1),
 	}
 }
@@ -136,7 +132,8 @@ func (s *session) grant(ctx context.Context, form url.Values) error {
 		Body: []byte(form.Encode()),
 	})
 	if err != nil {
-		return s.redact.Error(err)
+		// httpapi redacts the password, raw and form-encoded.
+		return err
 	}
 	var tok token
 	if err := json.Unmarshal(resp.Body, &tok); err != nil {

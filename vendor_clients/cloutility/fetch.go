@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/backup-exporter/backup_exporter/backup"
+	"github.com/backup-exporter/backup_exporter/vendor_clients/httpapi"
 )
 
 // assetType is the asset_type of every Cloutility asset: a consumption unit
@@ -29,7 +30,12 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 		return nil, treeErr
 	}
 	workers := c.api.MaxConcurrency()
-	forEach(len(units), workers, func(i int) { c.readBunit(ctx, units[i]) })
+	// Each read records its own error, so that one failing business unit
+	// or consumer does not stop the others: every call runs.
+	_ = httpapi.ForEach(ctx, len(units), workers, func(ctx context.Context, i int) error {
+		c.readBunit(ctx, units[i])
+		return nil
+	})
 
 	var (
 		reads     []*consumerRead
@@ -67,7 +73,10 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 		}
 	}
 
-	forEach(len(reads), workers, func(i int) { c.readConsumer(ctx, reads[i], now) })
+	_ = httpapi.ForEach(ctx, len(reads), workers, func(ctx context.Context, i int) error {
+		c.readConsumer(ctx, reads[i], now)
+		return nil
+	})
 	c.nameWarningTypes(ctx, reads)
 
 	snap := c.snapshot(now, units, reads)

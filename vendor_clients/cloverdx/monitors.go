@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/backup-exporter/backup_exporter/backup"
+	"github.com/backup-exporter/backup_exporter/vendor_clients/httpapi"
 )
 
 // alertLevelSpec is backup_cloverdx_monitor_alert_level.
@@ -47,29 +47,19 @@ func (c *Client) fetchMonitors(ctx context.Context, snap *backup.Snapshot) error
 // /dashboards/{id}/monitors.
 func (c *Client) dashboardMonitors(ctx context.Context, dashboards []dashboard) ([][]monitor, error) {
 	out := make([][]monitor, len(dashboards))
-	errs := make([]error, len(dashboards))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range min(c.api.MaxConcurrency(), len(dashboards)) {
-		wg.Go(func() {
-			for i := range work {
-				path := "/dashboards/" + dashboards[i].ID.String() + "/monitors"
-				errs[i] = pageAll(ctx, c, "/dashboards/{id}/monitors", path, func(p []monitor) bool {
-					out[i] = append(out[i], p...)
-					return true
-				})
-			}
+	err := httpapi.ForEach(ctx, len(dashboards), c.api.MaxConcurrency(), func(ctx context.Context, i int) error {
+		path := "/dashboards/" + dashboards[i].ID.String() + "/monitors"
+		err := pageAll(ctx, c, "/dashboards/{id}/monitors", path, func(p []monitor) bool {
+			out[i] = append(out[i], p...)
+			return true
 		})
-	}
-	for i := range dashboards {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	for i, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("dashboard %s: %w", dashboards[i].ID, err)
+			return fmt.Errorf("dashboard %s: %w", dashboards[i].ID, err)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

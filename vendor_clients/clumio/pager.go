@@ -51,7 +51,7 @@ func list[T any](ctx context.Context, c *Client, r resource, q listQuery) ([]T, 
 
 	if n := first.TotalPagesCount; next == "2" && n != nil && *n > 2 && *n <= maxFanOutPages {
 		rest := make([]*listPage[T], *n-1)
-		err := forEach(ctx, len(rest), c.api.MaxConcurrency(), func(ctx context.Context, i int) error {
+		err := httpapi.ForEach(ctx, len(rest), c.api.MaxConcurrency(), func(ctx context.Context, i int) error {
 			start := strconv.Itoa(i + 2)
 			p, err := getPage[T](ctx, c, r, q, start)
 			if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/backup-exporter/backup_exporter/backup"
+	"github.com/backup-exporter/backup_exporter/vendor_clients/httpapi"
 )
 
 var tasksResource = resource{
@@ -99,7 +100,7 @@ func (c *Client) fetchTasks(ctx context.Context, now time.Time) ([]task, map[str
 	chunks := slices.Collect(slices.Chunk(ids, recheckChunk))
 
 	results := make([][]task, 1+len(chunks))
-	err := forEach(ctx, len(results), c.api.MaxConcurrency(), func(ctx context.Context, i int) error {
+	err := httpapi.ForEach(ctx, len(results), c.api.MaxConcurrency(), func(ctx context.Context, i int) error {
 		q := listQuery{Filter: Filter{}.Since("created_timestamp", since).In("category", jobCategories...)}
 		if i > 0 {
 			q = listQuery{Filter: Filter{}.In("id", chunks[i-1]...)}

@@ -411,3 +411,17 @@ func TestParseRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+func TestEncodedSecretsAreRedacted(t *testing.T) {
+	const password = "Zq9@x y/Zq9&more=1"
+	r := NewRedactor([]string{password})
+	for _, text := range []string{
+		"raw " + password,
+		"form username=u&password=Zq9%40x+y%2FZq9%26more%3D1",
+		"path /users/Zq9@x%20y%2FZq9&more=1",
+	} {
+		if got := r.String(text); strings.Contains(got, "Zq9") || !strings.Contains(got, "<secret>") {
+			t.Errorf("%q redacted to %q: part of the password is left", text, got)
+		}
+	}
+}

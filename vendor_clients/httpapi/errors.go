@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -54,11 +55,18 @@ type Redactor struct {
 }
 
 // NewRedactor returns a Redactor for the given secrets; empty ones are ignored.
+// Each secret is also redacted as a query or form value and as a path
+// segment would encode it, since that is how a password travels in an OAuth
+// form body and may come back in an error.
 func NewRedactor(secrets []string) *Redactor {
 	var pairs []string
+	seen := map[string]bool{}
 	for _, s := range secrets {
-		if s != "" {
-			pairs = append(pairs, s, "<secret>")
+		for _, form := range []string{s, url.QueryEscape(s), url.PathEscape(s)} {
+			if form != "" && !seen[form] {
+				seen[form] = true
+				pairs = append(pairs, form, "<secret>")
+			}
 		}
 	}
 	if len(pairs) == 0 {

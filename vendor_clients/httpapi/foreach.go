@@ -1,14 +1,16 @@
-package clumio
+package httpapi
 
 import (
 	"context"
 	"sync"
 )
 
-// forEach calls fn(i) for i in [0, n) on at most workers goroutines and
-// returns the first error; after an error the remaining calls are skipped.
-// It bounds the client's own goroutines; httpapi bounds the requests.
-func forEach(ctx context.Context, n, workers int, fn func(ctx context.Context, i int) error) error {
+// ForEach calls fn(ctx, i) for i in [0, n) on at most workers goroutines and
+// returns the first error; after an error the calls not yet started are
+// skipped and ctx is cancelled for those in flight. A fn that records its own
+// errors and returns nil makes every call run. It bounds a vendor client's
+// own fan-out; the Client's semaphore bounds the requests in flight.
+func ForEach(ctx context.Context, n, workers int, fn func(ctx context.Context, i int) error) error {
 	if n <= 0 {
 		return nil
 	}
