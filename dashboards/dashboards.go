@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/grafana/grafana-foundation-sdk/go/cog"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 )
 
@@ -48,14 +49,12 @@ func numberPanels(d *dashboard.Dashboard) {
 		id++
 		switch {
 		case p.Panel != nil:
-			p.Panel.Id = ptr(id)
+			p.Panel.Id = cog.ToPtr(id)
 		case p.RowPanel != nil:
 			p.RowPanel.Id = id
 		}
 	}
 }
-
-func ptr(v uint32) *uint32 { return &v }
 
 // Query is one panel query of a generated dashboard.
 type Query struct {

@@ -2,7 +2,6 @@ package dashboards
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/grafana/grafana-foundation-sdk/go/cog"
 	"github.com/grafana/grafana-foundation-sdk/go/cog/variants"
@@ -157,10 +156,4 @@ func newDashboard(uid, title, description string, withAsset bool) *dashboard.Das
 		Variables(variables(withAsset)).
 		Link(dashboard.NewDashboardLinkBuilder("Backup dashboards").Type(dashboard.DashboardLinkTypeDashboards).
 			Tags([]string{"backup_exporter"}).AsDropdown(true).IncludeVars(true).KeepTime(true))
-}
-
-// oneLine folds a multi-line expression, for places (legends, tests) that
-// want it on one line.
-func oneLine(expr string) string {
-	return strings.Join(strings.Fields(expr), " ")
 }

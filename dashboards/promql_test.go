@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/backup-exporter/backup_exporter/internal/promtooltest"
+	"github.com/backup-exporter/backup_exporter/internal/tooltest"
 	"gopkg.in/yaml.v3"
 )
 
@@ -36,5 +36,5 @@ func TestQueriesParse(t *testing.T) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	promtooltest.Run(t, "check", "rules", path)
+	tooltest.Run(t, "promtool", "check", "rules", path)
 }
