@@ -90,8 +90,8 @@ func overview() *dashboard.DashboardBuilder {
 				"(empty: never succeeded). Click an asset's name for its history in the Asset detail dashboard.",
 			unit: units.Seconds, w: 16, h: 9,
 			queries: []query{
-				{expr: "asset:backup_asset_last_success_age_seconds{" + selTenant + "}\nand on (" + assetKey + ")\n" + problemAssets, instant: true},
-				{expr: "asset:backup_asset_last_status:info{" + selTenant + "}\nand on (" + assetKey + ")\n" + problemAssets, instant: true},
+				{expr: "asset:backup_asset_last_success_age_seconds{" + selTenant + "}\nand on (" + assetKey + ")\n" + problemAssets, instant: true, table: true},
+				{expr: "asset:backup_asset_last_status:info{" + selTenant + "}\nand on (" + assetKey + ")\n" + problemAssets, instant: true, table: true},
 			},
 		}).
 			WithTransformation(dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}}).
@@ -147,6 +147,7 @@ func overview() *dashboard.DashboardBuilder {
 			queries: []query{{
 				expr:    `sum by (target, vendor, severity, alert_type) (backup_alerts_active{` + selTarget + `}) > 0`,
 				instant: true,
+				table:   true,
 			}},
 		}).WithTransformation(dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
 			"excludeByName": map[string]any{"Time": true},

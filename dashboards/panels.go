@@ -38,9 +38,11 @@ func withInfo(expr, infoSelector string) string {
 type query struct {
 	expr   string
 	legend string
-	// instant asks for the latest value only, as a table frame (stat and
-	// table panels of current state).
+	// instant asks for the latest value only (panels of current state).
 	instant bool
+	// table asks for one table frame with a column per label (table
+	// panels) rather than one frame per series (stat, bar gauge, graphs).
+	table bool
 }
 
 func (q query) builder(refID string) *prometheus.DataqueryBuilder {
@@ -49,9 +51,12 @@ func (q query) builder(refID string) *prometheus.DataqueryBuilder {
 		b = b.LegendFormat(q.legend)
 	}
 	if q.instant {
-		b = b.Instant().Format(prometheus.PromQueryFormatTable)
+		b = b.Instant()
 	} else {
 		b = b.Range()
+	}
+	if q.table {
+		b = b.Format(prometheus.PromQueryFormatTable)
 	}
 	return b
 }
