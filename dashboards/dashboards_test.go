@@ -83,6 +83,7 @@ type board struct {
 		} `json:"fieldConfig"`
 		Targets []struct {
 			Expr       string `json:"expr"`
+			Format     string `json:"format"`
 			Datasource struct {
 				UID string `json:"uid"`
 			} `json:"datasource"`
@@ -145,6 +146,11 @@ func TestDashboardConventions(t *testing.T) {
 					t.Errorf("panel %q does not query the templated data source", p.Title)
 				}
 				for _, q := range p.Targets {
+					// A table wants one frame with a column per label; the
+					// other panels one frame per series.
+					if (p.Type == "table") != (q.Format == "table") {
+						t.Errorf("panel %q (%s): query %q has format %q", p.Title, p.Type, q.Expr, q.Format)
+					}
 					if q.Datasource.UID != "${datasource}" {
 						t.Errorf("panel %q: query %q not on the templated data source", p.Title, q.Expr)
 					}
