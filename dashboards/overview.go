@@ -23,6 +23,11 @@ const problemAssets = `(
   )
 )`
 
+// assetColumns are the labels of the failing-assets table. Both of its
+// queries aggregate to them, which drops the series names (and merges the
+// replicas of an HA pair) so that the table's merge joins their rows.
+const assetColumns = "tenant, asset, asset_type, target, vendor, asset_id"
+
 // assetDetailLink opens the Asset detail dashboard on a row's asset, keeping
 // the data source and the time range.
 const assetDetailLink = "/d/backup-asset-detail/backup-asset-detail?${__url_time_range}&${datasource:queryparam}" +
@@ -90,13 +95,13 @@ func overview() *dashboard.DashboardBuilder {
 				"(empty: never succeeded). Click an asset's name for its history in the Asset detail dashboard.",
 			unit: units.Seconds, w: 16, h: 9,
 			queries: []query{
-				{expr: "asset:backup_asset_last_success_age_seconds{" + selTenant + "}\nand on (" + assetKey + ")\n" + problemAssets, instant: true, table: true},
-				{expr: "asset:backup_asset_last_status:info{" + selTenant + "}\nand on (" + assetKey + ")\n" + problemAssets, instant: true, table: true},
+				{expr: "max by (" + assetColumns + ") (\nasset:backup_asset_last_success_age_seconds{" + selTenant + "}\nand on (" + assetKey + ")\n" + problemAssets + "\n)", instant: true, table: true},
+				{expr: "max by (" + assetColumns + ", status) (\nasset:backup_asset_last_status:info{" + selTenant + "}\nand on (" + assetKey + ")\n" + problemAssets + "\n)", instant: true, table: true},
 			},
 		}).
 			WithTransformation(dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}}).
 			WithTransformation(dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
-				"excludeByName": map[string]any{"Time": true, "job": true, "instance": true, "__name__": true, "Value #B": true},
+				"excludeByName": map[string]any{"Time": true, "Value #B": true},
 				"indexByName": map[string]any{
 					"tenant": 0, "asset": 1, "asset_type": 2, "status": 3, "Value #A": 4, "target": 5, "vendor": 6, "asset_id": 7,
 				},
