@@ -58,10 +58,10 @@ func exporterInternals() *dashboard.DashboardBuilder {
 		})).
 		WithPanel(build(timeseries.NewPanelBuilder(), panel{
 			title:       "Rate limiting",
-			description: "Share of requests retried after a 429, by target. BackupAPIRateLimited fires above 5 % for 30 minutes.",
+			description: "Share of the API's answers that were 429 (rate limited), by target. BackupAPIRateLimited fires above 5 % for 30 minutes.",
 			unit:        units.PercentUnit, w: 12, h: 8,
 			queries: []query{{
-				expr: `sum by (target) (rate(backup_exporter_api_retries_total{` + selTarget + `, reason="rate_limited"}[$__rate_interval]))
+				expr: `sum by (target) (rate(backup_exporter_api_requests_total{` + selTarget + `, code="429"}[$__rate_interval]))
 /
 sum by (target) (rate(backup_exporter_api_requests_total{` + selTarget + `}[$__rate_interval]))`,
 				legend: "{{target}}",
