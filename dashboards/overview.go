@@ -34,10 +34,6 @@ const assetDetailLink = "/d/backup-asset-detail/backup-asset-detail?${__url_time
 	"&var-vendor=${__data.fields.vendor}&var-target=${__data.fields.target}" +
 	"&var-tenant=${__data.fields.tenant}&var-asset=${__value.raw}"
 
-// jobsPerHour is the rate of finished jobs, in jobs per hour, by type and
-// status.
-const jobsPerHour = `sum by (job_type, status) (rate(backup_jobs_total{` + selTarget + `}[$__rate_interval])) * 3600`
-
 // overview is the fleet view: health across vendors, targets and tenants.
 func overview() *dashboard.DashboardBuilder {
 	return newDashboard("backup-overview", "Backup overview",

@@ -25,6 +25,10 @@ const (
 	assetKey = "job, instance, target, vendor, asset_id"
 )
 
+// jobsPerHour is the rate of finished jobs, in jobs per hour, by type and
+// status. The overview and the asset detail show it.
+const jobsPerHour = `sum by (job_type, status) (rate(backup_jobs_total{` + selTarget + `}[$__rate_interval])) * 3600`
+
 // datasource is the templated Prometheus data source of every panel.
 var datasource = common.DataSourceRef{Type: cog.ToPtr("prometheus"), Uid: cog.ToPtr("${datasource}")}
 
