@@ -33,9 +33,10 @@ const jobsPerHour = `sum by (job_type, status) (rate(backup_jobs_total{` + selTa
 var datasource = common.DataSourceRef{Type: cog.ToPtr("prometheus"), Uid: cog.ToPtr("${datasource}")}
 
 // withInfo joins a per-asset expression with backup_asset_info, so that it
-// gains tenant, asset and asset_type and can be filtered by them.
+// gains tenant, asset and asset_type and can be filtered by them. The
+// parentheses keep `time() - x` whole: * binds tighter than -.
 func withInfo(expr, infoSelector string) string {
-	return fmt.Sprintf("%s\n* on (%s) group_left (tenant, asset, asset_type)\nbackup_asset_info{%s}", expr, assetKey, infoSelector)
+	return fmt.Sprintf("(%s)\n* on (%s) group_left (tenant, asset, asset_type)\nbackup_asset_info{%s}", expr, assetKey, infoSelector)
 }
 
 // query is one panel target.
