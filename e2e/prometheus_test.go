@@ -20,8 +20,9 @@ type stack struct {
 }
 
 // startStack starts Alertmanager, then Prometheus scraping the exporter with
-// the given rule files.
-func startStack(t *testing.T, d *demo, ruleFiles []string) *stack {
+// the given rule files. otherInstances are scraped in the same job (an
+// address where nothing listens is an exporter that is down).
+func startStack(t *testing.T, d *demo, ruleFiles []string, otherInstances ...string) *stack {
 	t.Helper()
 	s := &stack{demo: d, promAddr: freeAddr(t), amAddr: freeAddr(t)}
 	dir := t.TempDir()
@@ -66,7 +67,7 @@ scrape_configs:
   - job_name: backup_exporter
     static_configs:
       - targets: ['%s']
-`, rules.String(), s.amAddr, d.exporterAddr))
+`, rules.String(), s.amAddr, strings.Join(append([]string{d.exporterAddr}, otherInstances...), "', '")))
 	start(t, nil, lookTool(t, "prometheus"),
 		"--config.file="+promConfig,
 		"--storage.tsdb.path="+filepath.Join(dir, "prom-data"),

@@ -13,6 +13,7 @@ import (
 type faultFlags struct {
 	latency    *time.Duration
 	retryAfter *time.Duration
+	startAfter *time.Duration
 	rates      map[fakefault.Kind]*float64
 }
 
@@ -20,6 +21,7 @@ func registerFaultFlags(app *kingpin.Application) *faultFlags {
 	f := &faultFlags{
 		latency:    app.Flag("fault.latency", "Delay of every answer.").Default("0s").Duration(),
 		retryAfter: app.Flag("fault.retry-after", "Retry-After of injected 429 answers.").Default("1s").Duration(),
+		startAfter: app.Flag("fault.start-after", "Serve faithfully this long before the fault rates apply: an API that worked, then broke.").Default("0s").Duration(),
 		rates:      map[fakefault.Kind]*float64{},
 	}
 	for _, k := range fakefault.Kinds {
@@ -28,12 +30,20 @@ func registerFaultFlags(app *kingpin.Application) *faultFlags {
 	return f
 }
 
-// apply configures one fake's injector from the flags.
+// apply configures one fake's injector from the flags; the fault rates take
+// effect after --fault.start-after.
 func (f *faultFlags) apply(inj *fakefault.Injector, seed uint64) {
 	inj.SetSeed(seed)
 	inj.SetLatency(*f.latency)
 	inj.SetRetryAfter(*f.retryAfter)
-	for k, r := range f.rates {
-		inj.SetRate(k, *r)
+	setRates := func() {
+		for k, r := range f.rates {
+			inj.SetRate(k, *r)
+		}
 	}
+	if *f.startAfter > 0 {
+		time.AfterFunc(*f.startAfter, setRates)
+		return
+	}
+	setRates()
 }

@@ -1,0 +1,458 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/backup-exporter/backup_exporter/alerts"
+	"github.com/backup-exporter/backup_exporter/dashboards"
+)
+
+// historyBound are the alerts whose expressions need more history than an
+// end-to-end run has (a day of job counters, six hours of storage trend, six
+// hours of job increases). Their firing and silent cases are proven by the
+// promtool unit tests in alerts/tests/; here they must still parse.
+var historyBound = map[string]string{
+	"BackupNoJobsFinished":      "needs `offset 1d`: a day of job counters",
+	"BackupStorageFillingUp":    "needs `offset 6h`: six hours of storage trend",
+	"BackupJobFailureRatioHigh": "needs job counters that grow over the 6h window; the simulator's jobs finish before the first scrape",
+}
+
+// extraTargets are appended to scripts/demo.yml: a target whose token is
+// refused (auth failing, target down) and one whose API works for a few
+// seconds and then answers 429 to everything (stale data, rate limiting).
+const extraTargets = `
+  - name: clumio-badtoken
+    vendor: clumio
+    url: http://${CLUMIO_ADDR}
+    bearer_token: ${BAD_TOKEN}
+  - name: cloverdx-flaky
+    vendor: cloverdx
+    url: http://${FLAKY_ADDR}/clover
+    username: monitor
+    password_file: ${DEMO_DIR}/cloverdx_password
+    cache_ttl: 1s
+    timeout: 5s
+`
+
+// TestDashboardsAndAlerts runs every dashboard query and every rule through a
+// real Prometheus scraping the exporter over the simulator, with a copy of
+// the rules whose `for` is 0s. Each alert must fire for exactly the targets
+// and assets that should fire it (computed here, independently, from the
+// exporter's exposition), and reach a real Alertmanager with its tenant.
+func TestDashboardsAndAlerts(t *testing.T) {
+	demoCfg, err := os.ReadFile(filepath.Join(repoRoot, "scripts/demo.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(t.TempDir(), "e2e.yml")
+	writeFile(t, cfgPath, string(demoCfg)+extraTargets)
+	flakyAddr := freeAddr(t)
+	t.Setenv("FLAKY_ADDR", flakyAddr)
+	t.Setenv("BAD_TOKEN", "not-the-simulators-token")
+	start(t, nil, binary(t, "vendorsim"), "--clumio.listen=", "--cleverfox.listen=", "--cloutility.listen=",
+		"--cloverdx.listen="+flakyAddr, "--fault.start-after=6s", "--fault.429-rate=1", "--fault.retry-after=1s")
+	d := startDemoWith(t, cfgPath)
+	// The flaky target's first refresh must succeed before its faults start,
+	// so that there is a snapshot to go stale: probe it now.
+	if body := get(t, "http://"+d.exporterAddr+"/probe?target=cloverdx-flaky", nil); !bytes.Contains(body, []byte(`backup_up{target="cloverdx-flaky",vendor="cloverdx"} 1`)) {
+		t.Fatalf("the flaky target's first refresh failed:\n%s", body)
+	}
+
+	rulesPath := filepath.Join(t.TempDir(), "rules.yml")
+	noFor, err := alerts.WithoutFor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, rulesPath, string(noFor))
+	deadExporter := freeAddr(t) // an exporter instance that is down
+	s := startStack(t, d, []string{rulesPath}, deadExporter)
+
+	// A reload that fails: the config gauge goes to 0, the targets keep serving.
+	writeFile(t, cfgPath, string(demoCfg)+extraTargets+"    bogus_key: 1\n")
+	resp, err := http.Post("http://"+d.exporterAddr+"/-/reload", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("reload of a bad config: HTTP %d, want 500", resp.StatusCode)
+	}
+
+	rules, err := alerts.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Wait until every alert that can fire here does, then compare.
+	var firing map[string][]promAlert
+	deadline := time.Now().Add(100 * time.Second)
+	for {
+		firing = groupFiring(s.alerts(t))
+		missing := missingAlerts(rules, firing)
+		if len(missing) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("these alerts never fired over the simulator: %v", missing)
+		}
+		time.Sleep(time.Second)
+	}
+	var counts []string
+	for name, as := range firing {
+		counts = append(counts, fmt.Sprintf("%s=%d", name, len(as)))
+	}
+	sort.Strings(counts)
+	t.Logf("firing with for: 0s: %s", strings.Join(counts, " "))
+	expo := parseExposition(t, get(t, "http://"+d.exporterAddr+"/metrics", map[string]string{"X-Prometheus-Scrape-Timeout-Seconds": "10"}))
+
+	t.Run("every rule parses and returns data", func(t *testing.T) {
+		for _, r := range rules {
+			expr := r.Expr
+			if r.Alert == "BackupExporterAbsent" {
+				// absent() answers only when the job is gone: ask about one that is.
+				expr = strings.ReplaceAll(expr, `job="backup_exporter"`, `job="no_such_job"`)
+			}
+			res, err := s.query(t, expr)
+			switch {
+			case err != nil:
+				t.Errorf("%s does not run: %v", r.Name(), err)
+			case len(res) == 0 && historyBound[r.Alert] == "":
+				t.Errorf("%s returns no data over the simulator", r.Name())
+			}
+		}
+	})
+
+	t.Run("every dashboard query parses and returns data", func(t *testing.T) {
+		queries, err := dashboards.Queries()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range queries {
+			res, err := s.query(t, q.Resolved)
+			if err != nil {
+				t.Errorf("%s / %s does not run: %v\n%s", q.Dashboard, q.Panel, err, q.Resolved)
+			} else if len(res) == 0 {
+				t.Errorf("%s / %s returns no data over the simulator:\n%s", q.Dashboard, q.Panel, q.Resolved)
+			}
+		}
+	})
+
+	t.Run("each alert fires for exactly what should fire it", func(t *testing.T) {
+		want, nearBoundary := expectedAlerts(expo, d.exporterAddr, deadExporter)
+		for _, r := range rules {
+			if r.Alert == "" || historyBound[r.Alert] != "" || r.Alert == "BackupExporterAbsent" {
+				continue
+			}
+			got := alertKeys(r.Alert, firing[r.Alert])
+			exp := want[r.Alert]
+			for k := range nearBoundary {
+				delete(got, k)
+				delete(exp, k)
+			}
+			if !sameKeys(got, exp) {
+				t.Errorf("%s fired for\n  %v\nwant\n  %v", r.Alert, sortedKeys(got), sortedKeys(exp))
+			}
+		}
+		// Per-asset alerts carry the asset's tenant, name and type.
+		for _, name := range perAssetAlerts {
+			for _, a := range firing[name] {
+				info := expo.info[a.Labels["target"]+"/"+a.Labels["asset_id"]]
+				if a.Labels["tenant"] != info["tenant"] || a.Labels["asset"] != info["asset"] || a.Labels["asset_type"] != info["asset_type"] {
+					t.Errorf("%s for %s/%s has labels %v, want those of backup_asset_info %v", name, a.Labels["target"], a.Labels["asset_id"], a.Labels, info)
+				}
+			}
+		}
+		// No page storm: nothing per-asset fires for a target that is down.
+		for _, name := range perAssetAlerts {
+			for _, a := range firing[name] {
+				if expo.up[a.Labels["target"]] == 0 {
+					t.Errorf("%s fired for %s/%s while its target is down", name, a.Labels["target"], a.Labels["asset_id"])
+				}
+			}
+		}
+	})
+
+	t.Run("alerts reach Alertmanager with their tenant", func(t *testing.T) {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			withTenant := map[string]bool{}
+			for _, a := range s.amAlerts(t) {
+				if a.Labels["tenant"] != "" {
+					withTenant[a.Labels["alertname"]] = true
+				}
+			}
+			var missing []string
+			for _, name := range perAssetAlerts {
+				if len(firing[name]) > 0 && !withTenant[name] {
+					missing = append(missing, name)
+				}
+			}
+			if len(missing) == 0 {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("Alertmanager has no %v alerts with a tenant label", missing)
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+	})
+}
+
+// perAssetAlerts are the alerts that name one asset.
+var perAssetAlerts = []string{"BackupRPOViolated", "BackupNeverSucceeded", "BackupLastRunFailed", "BackupAgentNotSeen"}
+
+func groupFiring(all []promAlert) map[string][]promAlert {
+	out := map[string][]promAlert{}
+	for _, a := range all {
+		if a.State == "firing" {
+			out[a.Labels["alertname"]] = append(out[a.Labels["alertname"]], a)
+		}
+	}
+	return out
+}
+
+func missingAlerts(rules []alerts.Rule, firing map[string][]promAlert) []string {
+	var missing []string
+	for _, r := range rules {
+		if r.Alert != "" && historyBound[r.Alert] == "" && r.Alert != "BackupExporterAbsent" && len(firing[r.Alert]) == 0 {
+			missing = append(missing, r.Alert)
+		}
+	}
+	return missing
+}
+
+// alertKeys names each firing alert by what it is about.
+func alertKeys(name string, as []promAlert) map[string]bool {
+	keys := map[string]bool{}
+	for _, a := range as {
+		keys[keyOf(name, a.Labels)] = true
+	}
+	return keys
+}
+
+func keyOf(name string, l map[string]string) string {
+	switch name {
+	case "BackupExporterDown", "BackupConfigReloadFailed":
+		return l["instance"]
+	case "BackupCollectorFailing":
+		return l["target"] + "/" + l["collector"]
+	case "BackupStorageNearLimit":
+		return l["target"] + "/" + l["scope"] + "/" + l["scope_id"]
+	case "BackupVendorCriticalAlert":
+		return l["target"] + "/" + l["alert_type"]
+	case "BackupMonitorFailing":
+		return l["target"] + "/" + l["monitor_id"]
+	}
+	if id := l["asset_id"]; id != "" {
+		return l["target"] + "/" + id
+	}
+	return l["target"]
+}
+
+// exposition is what the exporter served, indexed for the expectations.
+type exposition struct {
+	families map[string]*dto.MetricFamily
+	up       map[string]float64           // target → backup_up
+	info     map[string]map[string]string // target/asset_id → labels
+}
+
+func parseExposition(t *testing.T, body []byte) *exposition {
+	t.Helper()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := parser.TextToMetricFamilies(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &exposition{families: fams, up: map[string]float64{}, info: map[string]map[string]string{}}
+	e.each("backup_up", func(l map[string]string, v float64) { e.up[l["target"]] = v })
+	e.each("backup_asset_info", func(l map[string]string, _ float64) { e.info[l["target"]+"/"+l["asset_id"]] = l })
+	return e
+}
+
+// each calls fn for every sample of a gauge or counter family.
+func (e *exposition) each(name string, fn func(labels map[string]string, v float64)) {
+	f := e.families[name]
+	if f == nil {
+		return
+	}
+	for _, m := range f.GetMetric() {
+		l := map[string]string{}
+		for _, p := range m.GetLabel() {
+			l[p.GetName()] = p.GetValue()
+		}
+		v := m.GetGauge().GetValue()
+		if m.Counter != nil {
+			v = m.GetCounter().GetValue()
+		}
+		fn(l, v)
+	}
+}
+
+// byAsset returns a family's values keyed by target/asset_id.
+func (e *exposition) byAsset(name string, match func(map[string]string) bool) map[string]float64 {
+	out := map[string]float64{}
+	e.each(name, func(l map[string]string, v float64) {
+		if match == nil || match(l) {
+			out[l["target"]+"/"+l["asset_id"]] = v
+		}
+	})
+	return out
+}
+
+// expectations are the keys each alert should fire for, plus the assets too
+// close to a time boundary to judge (their age crosses it during the test).
+type expectations map[string]map[string]bool
+
+func (x expectations) add(alert, key string) {
+	if x[alert] == nil {
+		x[alert] = map[string]bool{}
+	}
+	x[alert][key] = true
+}
+
+// expectedAlerts works out, from the exposition alone and without PromQL,
+// what each alert should fire for.
+func expectedAlerts(e *exposition, exporter, deadExporter string) (x expectations, nearBoundary map[string]bool) {
+	x = expectations{}
+	near := map[string]bool{}
+	now := float64(time.Now().Unix())
+	const margin = 180 // seconds either side of a time threshold
+
+	e.each("backup_up", func(l map[string]string, v float64) {
+		if v == 0 {
+			x.add("BackupTargetDown", l["target"])
+		}
+	})
+	e.each("backup_collector_success", func(l map[string]string, v float64) {
+		if v == 0 {
+			x.add("BackupCollectorFailing", l["target"]+"/"+l["collector"])
+		}
+	})
+	ttl := map[string]float64{}
+	e.each("backup_cache_ttl_seconds", func(l map[string]string, v float64) { ttl[l["target"]] = v })
+	e.each("backup_snapshot_timestamp_seconds", func(l map[string]string, v float64) {
+		if now-v > 3*ttl[l["target"]] {
+			x.add("BackupDataStale", l["target"])
+		}
+	})
+	requests := map[string]float64{}
+	limited := map[string]float64{}
+	authFailed := map[string]bool{}
+	e.each("backup_exporter_api_requests_total", func(l map[string]string, v float64) {
+		requests[l["target"]] += v
+		switch l["code"] {
+		case "429":
+			limited[l["target"]] += v
+		case "401", "403":
+			if v > 0 {
+				authFailed[l["target"]] = true
+			}
+		}
+	})
+	for target, n := range requests {
+		if n > 0 && limited[target]/n > 0.05 {
+			x.add("BackupAPIRateLimited", target)
+		}
+		if authFailed[target] && e.up[target] == 0 {
+			x.add("BackupAuthFailing", target)
+		}
+	}
+
+	protected := e.byAsset("backup_asset_protected", nil)
+	lastSuccess := e.byAsset("backup_asset_last_success_timestamp_seconds", nil)
+	rpo := e.byAsset("backup_asset_rpo_seconds", nil)
+	lastSeen := e.byAsset("backup_asset_last_seen_timestamp_seconds", nil)
+	badStatus := e.byAsset("backup_asset_last_status", func(l map[string]string) bool {
+		return l["status"] == "failed" || l["status"] == "missed"
+	})
+	for key, p := range protected {
+		target, _, _ := strings.Cut(key, "/")
+		if p != 1 || e.up[target] == 0 {
+			continue
+		}
+		if ls, ok := lastSuccess[key]; ok {
+			age := now - ls
+			if math.Abs(age-rpo[key]) < margin {
+				near[key] = true
+			} else if age > rpo[key] {
+				x.add("BackupRPOViolated", key)
+			}
+		} else {
+			x.add("BackupNeverSucceeded", key)
+		}
+		if badStatus[key] == 1 {
+			x.add("BackupLastRunFailed", key)
+		}
+		if seen, ok := lastSeen[key]; ok {
+			age := now - seen
+			if math.Abs(age-2*86400) < margin {
+				near[key] = true
+			} else if age > 2*86400 {
+				x.add("BackupAgentNotSeen", key)
+			}
+		}
+	}
+
+	limits := map[string]float64{}
+	e.each("backup_storage_limit_bytes", func(l map[string]string, v float64) {
+		limits[l["target"]+"/"+l["scope"]+"/"+l["scope_id"]] = v
+	})
+	e.each("backup_storage_used_bytes", func(l map[string]string, v float64) {
+		k := l["target"] + "/" + l["scope"] + "/" + l["scope_id"]
+		if lim := limits[k]; lim > 0 && v/lim > 0.9 {
+			x.add("BackupStorageNearLimit", k)
+		}
+	})
+	e.each("backup_alerts_active", func(l map[string]string, v float64) {
+		if l["severity"] == "critical" && v > 0 {
+			x.add("BackupVendorCriticalAlert", l["target"]+"/"+l["alert_type"])
+		}
+	})
+	e.each("backup_monitor_state", func(l map[string]string, v float64) {
+		if l["state"] == "failing" && v == 1 {
+			x.add("BackupMonitorFailing", l["target"]+"/"+l["monitor_id"])
+		}
+	})
+	x.add("BackupExporterDown", deadExporter)
+	e.each("backup_exporter_config_last_reload_successful", func(_ map[string]string, v float64) {
+		if v == 0 {
+			x.add("BackupConfigReloadFailed", exporter)
+		}
+	})
+	return x, near
+}
+
+func sameKeys(a, b map[string]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
