@@ -73,17 +73,6 @@ func BenchmarkCloutility(b *testing.B) {
 
 	b.Run("cached_scrape", func(b *testing.B) {
 		srv.Faults.SetLatency(0)
-		e := benchExporter(b, clock, target)
-		defer closeTargets(e)
-		benchScrape(b, e)
-		srv.Faults.ResetCounts()
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			benchScrape(b, e)
-		}
-		if n := srv.Faults.Requests(); n != 0 {
-			b.Fatalf("cached scrapes sent %d requests upstream, want 0", n)
-		}
+		benchCachedScrape(b, clock, target, srv.Faults, consumers)
 	})
 }

@@ -28,21 +28,7 @@ func BenchmarkClumio(b *testing.B) {
 	srv := clumiofake.New(clumiofake.Options{Seed: 1, Scale: clumioBenchScale, Now: clock.Now()})
 
 	b.Run("cached_scrape", func(b *testing.B) {
-		target := startClumio(b, srv, "clumio")
-		e := benchExporter(b, clock, target)
-		defer closeTargets(e)
-		if n := benchScrape(b, e); n < clumioBenchScale {
-			b.Fatalf("the first scrape served %d series, want at least one per asset", n)
-		}
-		srv.Faults.ResetCounts()
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			benchScrape(b, e)
-		}
-		if n := srv.Faults.Requests(); n != 0 {
-			b.Fatalf("cached scrapes sent %d requests upstream, want 0", n)
-		}
+		benchCachedScrape(b, clock, startClumio(b, srv, "clumio"), srv.Faults, clumioBenchScale)
 	})
 
 	for _, tc := range []struct {
@@ -74,12 +60,5 @@ func BenchmarkClumio(b *testing.B) {
 			b.ReportMetric(requests*float64(latency)/float64(time.Millisecond)/float64(conc), "ideal-ms/op")
 			b.ReportMetric(float64(srv.Faults.MaxInFlight()), "max-in-flight")
 		})
-	}
-}
-
-// closeTargets stops the exporter's targets.
-func closeTargets(e *Exporter) {
-	for _, t := range e.lookup(nil) {
-		t.close()
 	}
 }
