@@ -66,3 +66,29 @@ func TestSelfMetricsRegisterAllOrNone(t *testing.T) {
 		t.Errorf("%d series of the first exporter (err %v), want 4", n, err)
 	}
 }
+
+// TestMaxRetries shows that the target's max_retries reaches the HTTP layer,
+// 0 included: max_retries: 0 means one try and no retry.
+func TestMaxRetries(t *testing.T) {
+	for _, retries := range []int{0, 2} {
+		var calls atomic.Int32
+		api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			calls.Add(1)
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+		}))
+		clock := newClock()
+		e, _ := newTestExporter(t, clock, fakeTarget("acme", func(t *config.Target) {
+			t.URL = api.URL
+			t.MaxRetries = retries
+		}))
+		fetcherOf(t, e, "acme").set(func(ctx context.Context, d VendorDeps) (*backup.Snapshot, error) {
+			_, err := d.API.Do(ctx, httpapi.Request{Path: "/v1/assets"})
+			return nil, err
+		})
+		gather(t, e, context.Background())
+		api.Close()
+		if got := calls.Load(); got != int32(retries+1) {
+			t.Errorf("max_retries %d: %d requests, want %d", retries, got, retries+1)
+		}
+	}
+}

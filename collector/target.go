@@ -49,6 +49,15 @@ type Target struct {
 	view     *view         // what scrapes serve
 }
 
+// httpRetries turns the config's max_retries into httpapi's option, where 0
+// means "the default" and a negative value "none".
+func httpRetries(maxRetries int) int {
+	if maxRetries == 0 {
+		return -1
+	}
+	return maxRetries
+}
+
 // partSamples keys the vendor's own samples among the parts' data: they come
 // with every snapshot, whichever parts failed.
 const partSamples backup.Part = "samples"
@@ -70,7 +79,7 @@ func newTarget(tc config.Target, e *Exporter) (*Target, error) {
 		MaxConcurrency:    tc.MaxConcurrency,
 		RequestsPerSecond: tc.RequestsPerSecond,
 		MaxBodyBytes:      tc.MaxResponseBytes,
-		MaxRetries:        tc.MaxRetries,
+		MaxRetries:        httpRetries(tc.MaxRetries),
 		Secrets:           tc.SecretValues(),
 		Observer:          self.observer,
 		UserAgent:         e.userAgent,
