@@ -165,15 +165,15 @@ type demo struct {
 // with scripts/demo.yml.
 func startDemo(t *testing.T, exporterArgs ...string) *demo {
 	t.Helper()
-	return startDemoWith(t, "scripts/demo.yml", exporterArgs...)
+	return startDemoWith(t, "scripts/demo.yml", nil, exporterArgs...)
 }
 
-// startDemoWith is startDemo with another configuration file.
-func startDemoWith(t *testing.T, configFile string, exporterArgs ...string) *demo {
+// startDemoWith is startDemo with another configuration file and more flags
+// for the simulator.
+func startDemoWith(t *testing.T, configFile string, simArgs []string, exporterArgs ...string) *demo {
 	t.Helper()
 	d := &demo{dir: t.TempDir(), exporterAddr: freeAddr(t)}
 	env := []string{"DEMO_DIR=" + d.dir}
-	var simArgs []string
 	for _, v := range []string{"clumio", "cleverfox", "cloutility", "cloverdx"} {
 		addr := freeAddr(t)
 		env = append(env, strings.ToUpper(v)+"_ADDR="+addr)

@@ -32,7 +32,7 @@ func TestSoak(t *testing.T) {
 	}
 	cfg := filepath.Join(t.TempDir(), "soak.yml")
 	writeFile(t, cfg, strings.Replace(string(demoCfg), "cache_ttl: 15s", "cache_ttl: 1s", 1))
-	d := startDemoWith(t, cfg)
+	d := startDemoWith(t, cfg, nil)
 	pid := d.exporter.Process.Pid
 	url := "http://" + d.exporterAddr + "/metrics"
 

@@ -42,6 +42,7 @@ func main() {
 		scale         = app.Flag("scale", "Assets per vendor.").Default("60").Int()
 		credsDir      = app.Flag("write-credentials", "Write each fake's credentials and the TLS CA into this directory, for the exporter's *_file keys.").String()
 		tokenLifetime = app.Flag("cloutility.token-lifetime", "Lifetime of Cloutility access tokens.").Default("299s").Duration()
+		liveInterval  = app.Flag("live.interval", "Move the data forward this often: CloverDX finishes executions, Cloutility consumers fill up. 0 keeps the data as generated.").Default("5s").Duration()
 		faults        = registerFaultFlags(app)
 	)
 	fakes := []*fake{
@@ -99,6 +100,9 @@ func main() {
 		servers = append(servers, srv)
 		logger.Info("Serving fake", "vendor", f.name, "url", fmt.Sprintf("%s://%s", scheme, l.Addr()))
 		go func() { errc <- srv.Serve(l) }()
+	}
+	if *liveInterval > 0 {
+		go runLive(ctx, *liveInterval, cloverdx, cloutility)
 	}
 	select {
 	case err := <-errc:

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/backup-exporter/backup_exporter/vendor_clients/cloutility/cloutilityfake"
+	"github.com/backup-exporter/backup_exporter/vendor_clients/cloverdx/cloverdxfake"
+)
+
+// The live simulator moves two fakes' data forward while it runs, so that
+// rates, trends and "over time" panels have something to show: CloverDX
+// keeps finishing executions, a third of them failing, and a third of the
+// Cloutility consumers with a storage threshold grow towards it.
+const (
+	// liveRunsPerTick is how many CloverDX executions finish each tick.
+	liveRunsPerTick = 3
+	// liveFillTime is how long a growing consumer takes to add its whole
+	// threshold: two days, so that a four-day trend always reaches it.
+	liveFillTime = 48 * time.Hour
+	// liveCap stops a consumer's growth at this multiple of its threshold.
+	liveCap = 1.2
+)
+
+// runLive ticks the fakes every interval until ctx ends.
+func runLive(ctx context.Context, interval time.Duration, cloverdx *cloverdxfake.Server, cloutility *cloutilityfake.Server) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	var tick int64
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			tick++
+			cloverdx.Update(func(d *cloverdxfake.Data) { finishRuns(d, now, tick) })
+			cloutility.Update(func(d *cloutilityfake.Data) { growStorage(d, interval) })
+		}
+	}
+}
+
+// finishRuns appends executions that have just finished, on the job files of
+// the newest runs, every third one failed.
+func finishRuns(d *cloverdxfake.Data, now time.Time, tick int64) {
+	if len(d.Executions) == 0 {
+		return
+	}
+	// Executions are kept newest first.
+	next := d.Executions[0].RunID + 1
+	for i := range liveRunsPerTick {
+		model := d.Executions[(int(tick)*liveRunsPerTick+i)%len(d.Executions)]
+		run := cloverdxfake.Execution{
+			RunID:         next + int64(i),
+			Sandbox:       model.Sandbox,
+			JobFile:       model.JobFile,
+			Status:        "FINISHED_OK",
+			ExecutionType: model.ExecutionType,
+			Submitted:     now.Add(-40 * time.Second),
+			Started:       now.Add(-35 * time.Second),
+			Ended:         now,
+		}
+		if (int(tick)*liveRunsPerTick+i)%3 == 0 {
+			run.Status, run.ErrorMessage = "ERROR", "Component DB_OUTPUT_TABLE0 finished with status ERROR"
+		}
+		d.Executions = append(d.Executions, run)
+	}
+}
+
+// growStorage grows every third consumer with a threshold, at a pace that
+// adds its threshold in liveFillTime, up to liveCap times the threshold.
+func growStorage(d *cloutilityfake.Data, interval time.Duration) {
+	n := 0
+	for _, c := range d.Consumers {
+		if c.LimitHighStorageGB == nil || c.Report == nil || c.Report.MegaBytes == nil {
+			continue
+		}
+		n++
+		if n%3 != 0 {
+			continue
+		}
+		limitMB := *c.LimitHighStorageGB * 1024
+		used := *c.Report.MegaBytes + limitMB*interval.Seconds()/liveFillTime.Seconds()
+		used = min(used, limitMB*liveCap)
+		c.Report.MegaBytes = &used
+	}
+}
