@@ -67,7 +67,7 @@ soak: build ## scrape the demo setup repeatedly and check memory and file descri
 	CGO_ENABLED=1 $(GO) test -count=1 -tags soak -timeout 30m ./e2e/
 
 generate: ## regenerate the dashboards' JSON from their Go code
-	$(GO) run ./dashboards/cmd/gen
+	$(GO) run ./dashboards/cmd/gen -dir dashboards
 
 docker: ## build the container image (needs a Docker engine)
 	docker build --build-arg VERSION=$(VERSION) --build-arg REVISION=$(REVISION) -t $(DOCKER_IMAGE) .
