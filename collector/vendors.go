@@ -15,9 +15,3 @@ var vendors = map[string]Vendor{
 	config.VendorCloutility: {New: func(t config.Target, d VendorDeps) (Fetcher, error) { return cloutility.New(t, d.API, d.Logger, d.Now) }, ErrorMessage: cloutility.ErrorMessage},
 	config.VendorCloverDX:   {New: func(t config.Target, d VendorDeps) (Fetcher, error) { return cloverdx.New(t, d.API, d.Logger, d.Now) }, ErrorMessage: cloverdx.ErrorMessage},
 }
-
-// KnownVendor reports whether name is a vendor the engine can watch.
-func KnownVendor(name string) bool {
-	_, ok := vendors[name]
-	return ok
-}

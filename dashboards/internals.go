@@ -49,7 +49,7 @@ func exporterInternals() *dashboard.DashboardBuilder {
 		})).
 		WithPanel(build(timeseries.NewPanelBuilder(), panel{
 			title:       "Retries by reason",
-			description: "Requests retried per second, by reason: rate_limited (429), server_error (5xx), connection_error, timeout.",
+			description: "Requests retried per second, by reason: rate_limited (429), server_error (5xx), connection_error. A request that runs out of time is not retried.",
 			unit:        units.RequestsPerSecond, w: 12, h: 8,
 			queries: []query{{
 				expr:   `sum by (target, reason) (rate(backup_exporter_api_retries_total{` + selTarget + `}[$__rate_interval]))`,

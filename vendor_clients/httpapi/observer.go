@@ -9,7 +9,8 @@ type Observer interface {
 	// status code (or "error" when no response came) and its duration.
 	Request(route, code string, d time.Duration)
 	// Retry is called before each retry with the route template and why:
-	// "rate_limited", "server_error", "connection_error" or "timeout".
+	// "rate_limited", "server_error" or "connection_error". A request that
+	// runs out of time is never retried: the deadline is the refresh's.
 	Retry(route, reason string)
 }
 
@@ -18,7 +19,6 @@ const (
 	RetryRateLimited     = "rate_limited"
 	RetryServerError     = "server_error"
 	RetryConnectionError = "connection_error"
-	RetryTimeout         = "timeout"
 )
 
 type nopObserver struct{}
