@@ -28,9 +28,11 @@ type Snapshot struct {
 	FetchedAt time.Time
 	// Assets are the things being backed up.
 	Assets []Asset
-	// Jobs are the finished jobs whose end lies within the lookback window.
-	// A job may be reported again by later refreshes: the collector counts
-	// each ID once.
+	// Jobs are the finished jobs whose end lies within the lookback window:
+	// all of them, or only those new since the client's watermark. A job may
+	// be reported again by later refreshes, with a new end or status: the
+	// collector remembers the window's jobs by ID, counts each ID once and
+	// serves the window as the latest reports describe it.
 	Jobs []Job
 	// JobsRunning counts the jobs running or queued now, by type.
 	JobsRunning map[JobType]int

@@ -23,11 +23,18 @@ func TestApplyConfigKeepsUnchangedTargets(t *testing.T) {
 	clock := newClock()
 	same, changed, removed := fakeTarget("same"), fakeTarget("changed"), fakeTarget("removed")
 	e, reg := newTestExporter(t, clock, same, changed, removed)
-	job := backup.Job{ID: "j1", Type: backup.JobBackup, Status: backup.StatusSuccess, End: t0}
-	for _, n := range []string{"same", "changed", "removed"} {
-		fetcherOf(t, e, n).returns(allParts(&backup.Snapshot{Jobs: []backup.Job{job}}), nil)
+	// j1 is the first refresh's baseline; j2 finishes before the second.
+	j1 := backup.Job{ID: "j1", Type: backup.JobBackup, Status: backup.StatusSuccess, End: t0}
+	j2 := backup.Job{ID: "j2", Type: backup.JobBackup, Status: backup.StatusSuccess, End: t0.Add(time.Minute)}
+	for i, jobs := range [][]backup.Job{{j1}, {j1, j2}} {
+		if i > 0 {
+			clock.Advance(2 * time.Minute) // past cache_ttl
+		}
+		for _, n := range []string{"same", "changed", "removed"} {
+			fetcherOf(t, e, n).returns(allParts(&backup.Snapshot{Jobs: jobs}), nil)
+		}
+		gather(t, e, context.Background())
 	}
-	gather(t, e, context.Background())
 	before := map[string]*Target{}
 	for _, tg := range e.lookup(nil) {
 		before[tg.cfg.Name] = tg
@@ -44,7 +51,7 @@ func TestApplyConfigKeepsUnchangedTargets(t *testing.T) {
 		fetches  int32
 		jobCount float64
 	}{
-		{"same", true, true, 1, 1},
+		{"same", true, true, 2, 1},
 		{"changed", true, false, 0, 0},
 		{"added", true, false, 0, 0},
 		{"removed", false, false, 0, 0},
@@ -68,8 +75,8 @@ func TestApplyConfigKeepsUnchangedTargets(t *testing.T) {
 	}
 	// The unchanged target is still a cache hit: no upstream call.
 	gather(t, e, context.Background(), "same")
-	if got := fetcherOf(t, e, "same").calls.Load(); got != 1 {
-		t.Errorf("same: %d fetches after the reload, want 1 (cache kept)", got)
+	if got := fetcherOf(t, e, "same").calls.Load(); got != 2 {
+		t.Errorf("same: %d fetches after the reload, want 2 (cache kept)", got)
 	}
 	if got := testutil.ToFloat64(e.self.scrapes.WithLabelValues("same", fakeVendor, cacheHit)); got != 1 {
 		t.Errorf("same: scrapes_total{cache=hit} = %v, want 1", got)

@@ -156,7 +156,9 @@ func TestCloverDXGolden(t *testing.T) {
 // TestCloverDXIncrementalRefresh shows that a later refresh reads only the
 // newest page of executions, down to the oldest run that was still active,
 // sees those runs finish, picks up a new one, and carries every other last
-// success forward (Archive's is ten days old, far below that page).
+// success forward (Archive's is ten days old, far below that page). The
+// counters hold the three runs that finished since the first refresh; the
+// window gauge holds every run of the window, though the read was one page.
 func TestCloverDXIncrementalRefresh(t *testing.T) {
 	clock := newClock()
 	srv := newCloverDXGolden(0)
@@ -168,6 +170,7 @@ func TestCloverDXIncrementalRefresh(t *testing.T) {
 		"backup_asset_last_status",
 		"backup_asset_last_duration_seconds",
 		"backup_jobs_total",
+		"backup_jobs_recent",
 		"backup_jobs_running",
 	}
 	executions := cloverdxfake.Root + "/api/rest/v1/executions"

@@ -38,7 +38,9 @@ var (
 		"Last check-in of the asset's agent or node.", "asset_id")
 
 	jobsTotalDesc = newDesc("backup_jobs_total",
-		"Finished jobs, each counted once by its id when first seen finished.", "job_type", "status")
+		"Finished jobs, counted once by id as they finish while the exporter watches the target; those already finished at its first refresh are the baseline, not counted.", "job_type", "status")
+	jobsRecentDesc = newDesc("backup_jobs_recent",
+		"Jobs that ended within the target's lookback window, as the vendor reports them: right from the first refresh and across restarts.", "job_type", "status")
 	jobsRunningDesc = newDesc("backup_jobs_running",
 		"Jobs running or queued now.", "job_type")
 	storageUsedDesc = newDesc("backup_storage_used_bytes",

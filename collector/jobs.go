@@ -7,41 +7,66 @@ import (
 	"github.com/backup-exporter/backup_exporter/backup"
 )
 
-// jobKey is one series of backup_jobs_total.
+// jobKey is one series of backup_jobs_total and backup_jobs_recent.
 type jobKey struct {
 	typ    backup.JobType
 	status backup.Status
 }
 
-// jobCounter owns a target's backup_jobs_total: it counts each job id once,
-// however many refreshes report it. Its memory is bounded: an id is forgotten
-// once its job ended more than twice the lookback ago, and a job that ended
-// more than one lookback ago is never counted, so a forgotten id cannot come
-// back. It is used by the one refresh in flight only.
-type jobCounter struct {
+// jobRecord is the latest report of one finished job.
+type jobRecord struct {
+	key jobKey
+	end time.Time
+}
+
+// jobBook owns a target's job series. It remembers every finished job by
+// id, as the vendor last reported it, so that:
+//
+//   - backup_jobs_total counts each id once, and only the jobs that finished
+//     while the target was watched: what the first good read of the jobs
+//     reports is the baseline, not an increment, so a restart or a reload
+//     never makes Prometheus see the window's jobs twice;
+//   - backup_jobs_recent counts the jobs that ended within the lookback
+//     window, whether the vendor client reads the whole window each refresh
+//     or only what is new since its watermark.
+//
+// Its memory is bounded by time: a record is forgotten once its job ended
+// more than twice the lookback ago, and a job first reported as having ended
+// before the window is neither counted nor remembered, so a forgotten id
+// cannot come back unless the vendor moves its end by more than a lookback.
+// It is used by the one refresh in flight only.
+type jobBook struct {
 	counts map[jobKey]float64
 	types  map[backup.JobType]struct{}
-	seen   map[string]time.Time // job id → end
+	jobs   map[string]jobRecord // job id → latest report
+	// baselined is set by the first good read: from then on a new id is
+	// an increment.
+	baselined bool
+	// windowStart is the start of the lookback window of the latest read.
+	windowStart time.Time
 }
 
-func newJobCounter() *jobCounter {
-	return &jobCounter{
+func newJobBook() *jobBook {
+	return &jobBook{
 		counts: map[jobKey]float64{},
 		types:  map[backup.JobType]struct{}{},
-		seen:   map[string]time.Time{},
+		jobs:   map[string]jobRecord{},
 	}
 }
 
-// observe counts the jobs not counted before. now is the snapshot's fetch
-// time; lookback the target's window.
-func (c *jobCounter) observe(snap *backup.Snapshot, now time.Time, lookback time.Duration, is issues) {
+// observe takes one good read of the jobs: it counts the ids not seen
+// before (none on the first read), updates the ones seen before to their
+// latest report and forgets the old ones. now is the snapshot's fetch time;
+// lookback the target's window.
+func (b *jobBook) observe(snap *backup.Snapshot, now time.Time, lookback time.Duration, is issues) {
 	for _, t := range snap.JobTypes {
-		c.types[t] = struct{}{}
+		b.types[t] = struct{}{}
 	}
-	horizon := now.Add(-lookback)
-	for id, end := range c.seen {
-		if end.Before(now.Add(-2 * lookback)) {
-			delete(c.seen, id)
+	b.windowStart = now.Add(-lookback)
+	forgetBefore := now.Add(-2 * lookback)
+	for id, r := range b.jobs {
+		if r.end.Before(forgetBefore) {
+			delete(b.jobs, id)
 		}
 	}
 	for _, j := range snap.Jobs {
@@ -52,36 +77,60 @@ func (c *jobCounter) observe(snap *backup.Snapshot, now time.Time, lookback time
 		case !j.Status.Finished():
 			is.add("job with a status that is not a finished one", string(j.Status))
 			continue
-		case j.End.Before(horizon):
-			// Older than the window: it may have been counted and
-			// forgotten already.
-			continue
 		}
-		if _, ok := c.seen[j.ID]; ok {
-			continue
-		}
-		c.seen[j.ID] = j.End
 		typ := j.Type
 		if typ == "" {
 			typ = backup.JobOther
 		}
-		c.types[typ] = struct{}{}
-		c.counts[jobKey{typ, j.Status}]++
+		r := jobRecord{key: jobKey{typ, j.Status}, end: j.End}
+		if _, known := b.jobs[j.ID]; known {
+			// Reported again (an overlapping read, a later page, a new end
+			// time): the window follows the latest report, the counter
+			// does not move.
+			b.jobs[j.ID] = r
+			continue
+		}
+		if j.End.Before(b.windowStart) {
+			// Older than the window: it may have been counted and
+			// forgotten already.
+			continue
+		}
+		b.jobs[j.ID] = r
+		b.types[typ] = struct{}{}
+		if b.baselined {
+			b.counts[r.key]++
+		}
 	}
+	b.baselined = true
 }
 
-// metrics builds backup_jobs_total for every type the target has, each
-// finished status starting at 0, and backup_jobs_running from the snapshot.
-func (c *jobCounter) metrics(l labeler, snap *backup.Snapshot) []constSample {
-	types := make([]backup.JobType, 0, len(c.types))
-	for t := range c.types {
+// recent counts the remembered jobs that ended within the latest window.
+func (b *jobBook) recent() map[jobKey]float64 {
+	out := map[jobKey]float64{}
+	for _, r := range b.jobs {
+		if !r.end.Before(b.windowStart) {
+			out[r.key]++
+		}
+	}
+	return out
+}
+
+// metrics builds backup_jobs_total and backup_jobs_recent for every type the
+// target has, each finished status starting at 0, and backup_jobs_running
+// from the snapshot.
+func (b *jobBook) metrics(l labeler, snap *backup.Snapshot) []constSample {
+	types := make([]backup.JobType, 0, len(b.types))
+	for t := range b.types {
 		types = append(types, t)
 	}
 	slices.Sort(types)
-	m := metricSet{samples: make([]constSample, 0, len(types)*(len(backup.FinishedStatuses)+1))}
+	recent := b.recent()
+	m := metricSet{samples: make([]constSample, 0, len(types)*(2*len(backup.FinishedStatuses)+1))}
 	for _, t := range types {
 		for _, s := range backup.FinishedStatuses {
-			m.counter(jobsTotalDesc, l.with("job_type", string(t), "status", string(s)), c.counts[jobKey{t, s}])
+			labels := l.with("job_type", string(t), "status", string(s))
+			m.counter(jobsTotalDesc, labels, b.counts[jobKey{t, s}])
+			m.gauge(jobsRecentDesc, labels, recent[jobKey{t, s}])
 		}
 	}
 	// A vendor that reports running jobs at all reports 0 for a type by
@@ -89,7 +138,7 @@ func (c *jobCounter) metrics(l labeler, snap *backup.Snapshot) []constSample {
 	if snap.JobsRunning != nil {
 		running := slices.Clone(types)
 		for t := range snap.JobsRunning {
-			if _, ok := c.types[t]; !ok {
+			if _, ok := b.types[t]; !ok {
 				running = append(running, t)
 			}
 		}

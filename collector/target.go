@@ -38,7 +38,7 @@ type Target struct {
 	// The refresh state below is touched only by the one refresh in flight.
 	good        map[backup.Part]partData // the latest good data of each part
 	known       []backup.Part            // the parts the vendor attempts
-	jobs        *jobCounter
+	jobs        *jobBook
 	state       string // what the latest refresh logged: "", "ok" or a failure
 	issues      issueLog
 	lastSuccess time.Time
@@ -108,7 +108,7 @@ func newTarget(tc config.Target, e *Exporter) (*Target, error) {
 		ctx:       ctx,
 		cancel:    cancel,
 		good:      map[backup.Part]partData{},
-		jobs:      newJobCounter(),
+		jobs:      newJobBook(),
 		issues:    issueLog{},
 	}
 	t.view = &view{
