@@ -182,5 +182,25 @@ func overview() *dashboard.DashboardBuilder {
 			},
 		}).OverrideByQuery("B", []dashboard.DynamicConfigValue{
 			{Id: "custom.lineStyle", Value: map[string]any{"fill": "dash", "dash": []int{10, 10}}},
-		}))
+		})).
+		WithRow(dashboard.NewRowBuilder("Jobs in the lookback window")).
+		WithPanel(build(stat.NewPanelBuilder(), panel{
+			title: "Jobs finished in the window",
+			description: "Jobs that ended within each target's lookback window (24 h by default), as the vendors report them (backup_jobs_recent): " +
+				"right from an exporter's first refresh, and across restarts. Jobs have no tenant: the tenant variable does not apply.",
+			unit: units.Short, w: 8, h: 4,
+			queries: []query{{expr: "sum(" + jobsRecent("") + ") or vector(0)", instant: true}},
+		})).
+		WithPanel(build(stat.NewPanelBuilder(), panel{
+			title:       "Jobs failed or missed in the window",
+			description: "Jobs that ended failed or missed within each target's lookback window (24 h by default), from backup_jobs_recent.",
+			unit:        units.Short, w: 8, h: 4,
+			queries: []query{{expr: "sum(" + jobsRecent(`status=~"failed|missed"`) + ") or vector(0)", instant: true}},
+		}).Thresholds(thresholds("green", step(1, "orange"))).ColorMode(common.BigValueColorModeBackground)).
+		WithPanel(build(stat.NewPanelBuilder(), panel{
+			title:       "Failure ratio in the window",
+			description: "Share of the jobs that ended within the lookback window that failed or were missed. BackupJobFailureRatioHigh fires above 20 % per target and job type, from 10 jobs.",
+			unit:        units.PercentUnit, w: 8, h: 4,
+			queries: []query{{expr: "sum(" + jobsRecent(`status=~"failed|missed"`) + ") / sum(" + jobsRecent("") + ")", instant: true}},
+		}).Thresholds(thresholds("green", step(0.2, "red"))).Min(0).Max(1).ColorMode(common.BigValueColorModeBackground))
 }

@@ -29,6 +29,16 @@ const (
 // status. The overview and the asset detail show it.
 const jobsPerHour = `sum by (job_type, status) (rate(backup_jobs_total{` + selTarget + `}[$__rate_interval])) * 3600`
 
+// jobsRecent is backup_jobs_recent by target, type and status, narrowed by
+// more matchers (none when empty). Each target counts once: the replicas of
+// an HA pair serve the same window.
+func jobsRecent(matchers string) string {
+	if matchers != "" {
+		matchers = ", " + matchers
+	}
+	return `max by (target, vendor, job_type, status) (backup_jobs_recent{` + selTarget + matchers + `})`
+}
+
 // datasource is the templated Prometheus data source of every panel.
 var datasource = common.DataSourceRef{Type: cog.ToPtr("prometheus"), Uid: cog.ToPtr("${datasource}")}
 
