@@ -159,6 +159,8 @@ type demo struct {
 	dir          string
 	exporterAddr string
 	exporter     *exec.Cmd
+	// exporterEnv and exporterArgs start the exporter again (restart).
+	exporterEnv, exporterArgs []string
 }
 
 // startDemo starts cmd/vendorsim and the exporter on free loopback ports,
@@ -192,6 +194,7 @@ func startDemoWith(t *testing.T, configFile string, simArgs []string, exporterAr
 		time.Sleep(50 * time.Millisecond)
 	}
 	args := append([]string{"--config.file=" + configFile, "--web.listen-address=" + d.exporterAddr}, exporterArgs...)
+	d.exporterEnv, d.exporterArgs = env, args
 	d.exporter = start(t, env, binary(t, "backup_exporter"), args...)
 	waitHTTP(t, "http://"+d.exporterAddr+"/-/ready", 10*time.Second)
 	return d
