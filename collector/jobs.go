@@ -13,9 +13,11 @@ type jobKey struct {
 	status backup.Status
 }
 
-// jobRecord is the latest report of one finished job.
+// jobRecord is the latest report of one finished job: its series (an
+// index into jobBook.keys, cheaper to count by than the key's strings) and
+// its end.
 type jobRecord struct {
-	key jobKey
+	key int
 	end time.Time
 }
 
@@ -42,33 +44,51 @@ type jobBook struct {
 	// baselined is set by the first good read: from then on a new id is
 	// an increment.
 	baselined bool
-	// windowStart is the start of the lookback window of the latest read.
-	windowStart time.Time
+	// keys are the series the records refer to, keyIndex their indexes;
+	// recent counts, by index, the remembered jobs that ended within the
+	// window of the latest read.
+	keys     []jobKey
+	keyIndex map[jobKey]int
+	recent   []float64
 }
 
 func newJobBook() *jobBook {
 	return &jobBook{
-		counts: map[jobKey]float64{},
-		types:  map[backup.JobType]struct{}{},
-		jobs:   map[string]jobRecord{},
+		counts:   map[jobKey]float64{},
+		types:    map[backup.JobType]struct{}{},
+		jobs:     map[string]jobRecord{},
+		keyIndex: map[jobKey]int{},
 	}
+}
+
+// index returns the index of a series in keys, adding it if it is new.
+func (b *jobBook) index(k jobKey) int {
+	i, ok := b.keyIndex[k]
+	if !ok {
+		i = len(b.keys)
+		b.keys = append(b.keys, k)
+		b.keyIndex[k] = i
+	}
+	return i
+}
+
+// inWindow is the number of jobs of a series in the latest window.
+func (b *jobBook) inWindow(k jobKey) float64 {
+	if i, ok := b.keyIndex[k]; ok {
+		return b.recent[i]
+	}
+	return 0
 }
 
 // observe takes one good read of the jobs: it counts the ids not seen
 // before (none on the first read), updates the ones seen before to their
-// latest report and forgets the old ones. now is the snapshot's fetch time;
-// lookback the target's window.
+// latest report, forgets the old ones and counts the window. now is the
+// snapshot's fetch time; lookback the target's window.
 func (b *jobBook) observe(snap *backup.Snapshot, now time.Time, lookback time.Duration, is issues) {
 	for _, t := range snap.JobTypes {
 		b.types[t] = struct{}{}
 	}
-	b.windowStart = now.Add(-lookback)
-	forgetBefore := now.Add(-2 * lookback)
-	for id, r := range b.jobs {
-		if r.end.Before(forgetBefore) {
-			delete(b.jobs, id)
-		}
-	}
+	windowStart := now.Add(-lookback)
 	for _, j := range snap.Jobs {
 		switch {
 		case j.ID == "":
@@ -82,15 +102,17 @@ func (b *jobBook) observe(snap *backup.Snapshot, now time.Time, lookback time.Du
 		if typ == "" {
 			typ = backup.JobOther
 		}
-		r := jobRecord{key: jobKey{typ, j.Status}, end: j.End}
+		key := jobKey{typ, j.Status}
+		r := jobRecord{key: b.index(key), end: j.End}
 		if _, known := b.jobs[j.ID]; known {
 			// Reported again (an overlapping read, a later page, a new end
 			// time): the window follows the latest report, the counter
 			// does not move.
 			b.jobs[j.ID] = r
+			b.types[typ] = struct{}{}
 			continue
 		}
-		if j.End.Before(b.windowStart) {
+		if j.End.Before(windowStart) {
 			// Older than the window: it may have been counted and
 			// forgotten already.
 			continue
@@ -98,21 +120,22 @@ func (b *jobBook) observe(snap *backup.Snapshot, now time.Time, lookback time.Du
 		b.jobs[j.ID] = r
 		b.types[typ] = struct{}{}
 		if b.baselined {
-			b.counts[r.key]++
+			b.counts[key]++
 		}
 	}
 	b.baselined = true
-}
 
-// recent counts the remembered jobs that ended within the latest window.
-func (b *jobBook) recent() map[jobKey]float64 {
-	out := map[jobKey]float64{}
-	for _, r := range b.jobs {
-		if !r.end.Before(b.windowStart) {
-			out[r.key]++
+	// One pass forgets the old records and counts the window.
+	forgetBefore := now.Add(-2 * lookback)
+	b.recent = make([]float64, len(b.keys))
+	for id, r := range b.jobs {
+		switch {
+		case r.end.Before(forgetBefore):
+			delete(b.jobs, id)
+		case !r.end.Before(windowStart):
+			b.recent[r.key]++
 		}
 	}
-	return out
 }
 
 // metrics builds backup_jobs_total and backup_jobs_recent for every type the
@@ -124,13 +147,12 @@ func (b *jobBook) metrics(l labeler, snap *backup.Snapshot) []constSample {
 		types = append(types, t)
 	}
 	slices.Sort(types)
-	recent := b.recent()
 	m := metricSet{samples: make([]constSample, 0, len(types)*(2*len(backup.FinishedStatuses)+1))}
 	for _, t := range types {
 		for _, s := range backup.FinishedStatuses {
 			labels := l.with("job_type", string(t), "status", string(s))
 			m.counter(jobsTotalDesc, labels, b.counts[jobKey{t, s}])
-			m.gauge(jobsRecentDesc, labels, recent[jobKey{t, s}])
+			m.gauge(jobsRecentDesc, labels, b.inWindow(jobKey{t, s}))
 		}
 	}
 	// A vendor that reports running jobs at all reports 0 for a type by
