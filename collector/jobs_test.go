@@ -84,6 +84,17 @@ func TestJobBook(t *testing.T) {
 			wantKept:   1,
 		},
 		{
+			name: "a type changed by a re-report gets its series",
+			reads: []read{
+				{0, []backup.Job{ok("a", 0)}, nil},
+				{time.Minute, []backup.Job{job("a", backup.JobRestore, backup.StatusSuccess, 0)}, nil},
+			},
+			wantCounts: map[jobKey]float64{},
+			wantRecent: map[jobKey]float64{{backup.JobRestore, backup.StatusSuccess}: 1},
+			wantTypes:  []backup.JobType{backup.JobBackup, backup.JobRestore},
+			wantKept:   1,
+		},
+		{
 			name: "incremental reads: the window is remembered, and jobs leave it as they age",
 			reads: []read{
 				{0, []backup.Job{ok("old", 23*time.Hour), ok("new", time.Hour)}, nil},
