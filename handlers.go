@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -10,6 +11,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+
+	"github.com/backup-exporter/backup_exporter/collector"
 )
 
 // server holds what the HTTP routes share.
@@ -45,21 +50,32 @@ func (s *server) routes() (*http.ServeMux, error) {
 }
 
 // serveMetrics serves every target plus the exporter's own metrics, or only
-// the latter with --web.probe-only.
+// the latter with --web.probe-only. The targets' families are built at their
+// refresh: a scrape merges them with the self metrics, each family once, and
+// encodes them, with no registry in between.
 func (s *server) serveMetrics(w http.ResponseWriter, r *http.Request) {
-	gatherers := prometheus.Gatherers{s.selfGatherer}
-	ctx, cancel := s.scrapeContext(r)
-	defer cancel()
+	gatherer := s.selfGatherer
 	if !s.probeOnly {
-		reg := prometheus.NewRegistry()
-		reg.MustRegister(s.reloader.Exporter().ScrapeCollector(ctx))
-		gatherers = append(gatherers, reg)
+		ctx, cancel := s.scrapeContext(r)
+		defer cancel()
+		targets := s.reloader.Exporter().Scrape(ctx)
+		gatherer = prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) {
+			self, selfErr := s.selfGatherer.Gather()
+			data, dataErr := targets.Gather()
+			mfs, err := collector.MergeFamilies(self, data)
+			return mfs, errors.Join(selfErr, dataErr, err)
+		})
 	}
-	s.serveGatherer(w, r, gatherers)
+	promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{
+		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelError),
+		ErrorHandling:     promhttp.ContinueOnError,
+		EnableOpenMetrics: true,
+	}).ServeHTTP(w, r)
 }
 
 // serveProbe serves one target's metrics, for sharding targets across
-// exporter replicas.
+// exporter replicas. A cached scrape is a copy of the bytes encoded at the
+// first scrape after the target's refresh that asked for the same format.
 func (s *server) serveProbe(w http.ResponseWriter, r *http.Request) {
 	name := r.URL.Query().Get("target")
 	if name == "" {
@@ -73,17 +89,18 @@ func (s *server) serveProbe(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := s.scrapeContext(r)
 	defer cancel()
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(exp.ScrapeCollector(ctx, name))
-	s.serveGatherer(w, r, reg)
-}
-
-func (s *server) serveGatherer(w http.ResponseWriter, r *http.Request, g prometheus.Gatherer) {
-	promhttp.HandlerFor(g, promhttp.HandlerOpts{
-		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelError),
-		ErrorHandling:     promhttp.ContinueOnError,
-		EnableOpenMetrics: true,
-	}).ServeHTTP(w, r)
+	format := expfmt.NegotiateIncludingOpenMetrics(r.Header)
+	gzip := acceptsGzip(r.Header)
+	body, err := exp.Scrape(ctx, name).Encode(format, gzip)
+	if err != nil {
+		s.logger.Error("Some series were left out of the answer", "target", name, "err", err)
+	}
+	w.Header().Set("Content-Type", string(format))
+	if gzip {
+		w.Header().Set("Content-Encoding", "gzip")
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	_, _ = w.Write(body)
 }
 
 // scrapeContext bounds a scrape by Prometheus' scrape timeout, less an offset

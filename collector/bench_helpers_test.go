@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/backup-exporter/backup_exporter/config"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/fakefault"
@@ -25,9 +24,7 @@ func benchExporter(b *testing.B, clock *fakeClock, target config.Target) *Export
 // benchScrape gathers every target once and returns the number of series.
 func benchScrape(b *testing.B, e *Exporter) int {
 	b.Helper()
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(e.ScrapeCollector(context.Background()))
-	mfs, err := reg.Gather()
+	mfs, err := e.Scrape(context.Background()).Gather()
 	if err != nil {
 		b.Fatal(err)
 	}
