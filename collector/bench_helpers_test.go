@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-
 	"github.com/backup-exporter/backup_exporter/config"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/fakefault"
 )

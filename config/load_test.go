@@ -88,11 +88,16 @@ func TestLoadGood(t *testing.T) {
 			BearerToken: "clumio-env-token-d00d42",
 		},
 		{
-			Name:     "cleverfox",
-			Vendor:   VendorCleverFox,
-			URL:      "https://cleverfoxbackup.com/api",
-			Settings: with(func(s *Settings) { s.CacheTTL = 5 * time.Minute; s.InventoryTTL = 30 * time.Minute; s.PageSize = 50; s.RequestsPerSecond = 0 }),
-			APIKey:   "cleverfox-file-key-91bc4d",
+			Name:   "cleverfox",
+			Vendor: VendorCleverFox,
+			URL:    "https://cleverfoxbackup.com/api",
+			Settings: with(func(s *Settings) {
+				s.CacheTTL = 5 * time.Minute
+				s.InventoryTTL = 30 * time.Minute
+				s.PageSize = 50
+				s.RequestsPerSecond = 0
+			}),
+			APIKey: "cleverfox-file-key-91bc4d",
 		},
 		{
 			Name:     "cleverfox-env",
