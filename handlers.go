@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -11,10 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
-
-	"github.com/backup-exporter/backup_exporter/collector"
 )
 
 // server holds what the HTTP routes share.
@@ -50,27 +47,38 @@ func (s *server) routes() (*http.ServeMux, error) {
 }
 
 // serveMetrics serves every target plus the exporter's own metrics, or only
-// the latter with --web.probe-only. The targets' families are built at their
-// refresh: a scrape merges them with the self metrics, each family once, and
-// encodes them, with no registry in between.
+// the latter with --web.probe-only. The targets' series are written as the
+// bytes encoded once per refresh and format, merged with the self metrics
+// family by family: no registry, and no encoding of the targets' series.
 func (s *server) serveMetrics(w http.ResponseWriter, r *http.Request) {
-	gatherer := s.selfGatherer
-	if !s.probeOnly {
-		ctx, cancel := s.scrapeContext(r)
-		defer cancel()
-		targets := s.reloader.Exporter().Scrape(ctx)
-		gatherer = prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) {
-			self, selfErr := s.selfGatherer.Gather()
-			data, dataErr := targets.Gather()
-			mfs, err := collector.MergeFamilies(self, data)
-			return mfs, errors.Join(selfErr, dataErr, err)
-		})
+	if s.probeOnly {
+		promhttp.HandlerFor(s.selfGatherer, promhttp.HandlerOpts{
+			ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelError),
+			ErrorHandling:     promhttp.ContinueOnError,
+			EnableOpenMetrics: true,
+		}).ServeHTTP(w, r)
+		return
 	}
-	promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{
-		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelError),
-		ErrorHandling:     promhttp.ContinueOnError,
-		EnableOpenMetrics: true,
-	}).ServeHTTP(w, r)
+	ctx, cancel := s.scrapeContext(r)
+	defer cancel()
+	targets := s.reloader.Exporter().Scrape(ctx)
+	self, err := s.selfGatherer.Gather()
+	if err != nil {
+		s.logger.Error("Some self metrics were left out of the answer", "err", err)
+	}
+	format := expfmt.NegotiateIncludingOpenMetrics(r.Header)
+	gzip := acceptsGzip(r.Header)
+	w.Header().Set("Content-Type", string(format))
+	out := io.Writer(w)
+	if gzip {
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := getGzipWriter(w)
+		defer putGzipWriter(zw)
+		out = zw
+	}
+	if err := targets.Write(out, format, self); err != nil {
+		s.logger.Error("Some series were left out of the answer", "err", err)
+	}
 }
 
 // serveProbe serves one target's metrics, for sharding targets across

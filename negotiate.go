@@ -1,10 +1,31 @@
 package main
 
 import (
+	"compress/gzip"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 )
+
+// gzipWriters are reused across scrapes: a gzip.Writer holds about a
+// megabyte of compression state.
+var gzipWriters = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
+
+// getGzipWriter returns a pooled gzip writer onto w, at the default level,
+// as promhttp compresses.
+func getGzipWriter(w io.Writer) *gzip.Writer {
+	zw := gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(w)
+	return zw
+}
+
+// putGzipWriter ends the stream and returns zw to the pool.
+func putGzipWriter(zw *gzip.Writer) {
+	_ = zw.Close()
+	gzipWriters.Put(zw)
+}
 
 // acceptsGzip reports whether a scrape is answered gzipped, deciding as
 // promhttp does between its two offers, identity then gzip: the offer that

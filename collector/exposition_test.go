@@ -1,9 +1,12 @@
 package collector
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -181,4 +184,82 @@ func TestStalePartExpiresBetweenRefreshes(t *testing.T) {
 	if n := f.calls.Load(); n != 2 {
 		t.Errorf("%d fetches, want 2", n)
 	}
+}
+
+// TestExpositionWrite writes a scrape of two targets merged with extra
+// families in each format: decoded, it holds what Gather merged with the
+// extra families, every family once (series source by source within a
+// family); and a single target's segments rebuild exactly what the
+// encoder writes for its families, OpenMetrics' closing line included.
+func TestExpositionWrite(t *testing.T) {
+	clock := newClock()
+	e, reg := newTestExporter(t, clock, fakeTarget("acme"), fakeTarget("bravo"))
+	fetcherOf(t, e, "acme").returns(richSnapshot(clock.Now()), nil)
+	fetcherOf(t, e, "bravo").returns(syntheticSnapshot(clock.Now(), 30), nil)
+	x := e.Scrape(context.Background())
+	extra, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := x.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := mergeFamilies(extra, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range testFormats {
+		var buf bytes.Buffer
+		if err := x.Write(&buf, f, extra); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+		if f.FormatType() == expfmt.TypeOpenMetrics {
+			if !bytes.HasSuffix(buf.Bytes(), []byte("\n# EOF\n")) || bytes.Count(buf.Bytes(), []byte("# EOF")) != 1 {
+				t.Errorf("OpenMetrics without exactly one closing line")
+			}
+			continue
+		}
+		got, err := decodeAll(buf.Bytes(), f)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		// The text decoder returns families in no order.
+		slices.SortFunc(got, func(a, b *dto.MetricFamily) int { return strings.Compare(a.GetName(), b.GetName()) })
+		for _, mf := range got {
+			slices.SortFunc(mf.Metric, compareSeries)
+		}
+		if f.FormatType() == expfmt.TypeProtoDelim {
+			if diff := familiesDiff(got, want); diff != "" {
+				t.Errorf("%s: %s", f, diff)
+			}
+			continue
+		}
+		// The text format has no created timestamps: compare the
+		// families' names and series.
+		if describeSeries(got) != describeSeries(want) {
+			t.Errorf("%s: families and series differ:\n got %s\nwant %s", f, describeSeries(got), describeSeries(want))
+		}
+	}
+
+	single := e.Scrape(context.Background(), "acme")
+	mfs, _ := single.Gather()
+	for _, f := range testFormats {
+		var buf bytes.Buffer
+		if err := single.Write(&buf, f, nil); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+		if diff := encodingDiff(buf.Bytes(), f, false, mfs); diff != "" {
+			t.Errorf("%s, one target: %s", f, diff)
+		}
+	}
+}
+
+// describeSeries lists each family's name and number of series.
+func describeSeries(mfs []*dto.MetricFamily) string {
+	var b strings.Builder
+	for _, mf := range mfs {
+		fmt.Fprintf(&b, "%s:%d ", mf.GetName(), len(mf.Metric))
+	}
+	return b.String()
 }

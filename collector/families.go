@@ -46,14 +46,14 @@ func families(samples []constSample) ([]*dto.MetricFamily, error) {
 	return reg.Gather()
 }
 
-// MergeFamilies merges sorted family lists (an Exposition's, the
+// mergeFamilies merges sorted family lists (an Exposition's, the
 // exporter's self metrics) into one sorted list in which
 // every family appears once. A family found in one list only is shared, not
 // copied; one found in several gets a new family holding the series of all,
 // in order. A series found twice keeps its first, and a family whose type
 // differs between lists keeps the first list's; both are reported in the
 // error.
-func MergeFamilies(lists ...[]*dto.MetricFamily) ([]*dto.MetricFamily, error) {
+func mergeFamilies(lists ...[]*dto.MetricFamily) ([]*dto.MetricFamily, error) {
 	var nonEmpty [][]*dto.MetricFamily
 	total := 0
 	for _, l := range lists {

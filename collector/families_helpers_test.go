@@ -3,6 +3,7 @@ package collector
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 
@@ -63,4 +64,20 @@ func familiesDiff(got, want []*dto.MetricFamily) string {
 		}
 	}
 	return ""
+}
+
+// decodeAll decodes a text or protobuf exposition.
+func decodeAll(body []byte, f expfmt.Format) ([]*dto.MetricFamily, error) {
+	dec := expfmt.NewDecoder(bytes.NewReader(body), f)
+	var out []*dto.MetricFamily
+	for {
+		mf := &dto.MetricFamily{}
+		if err := dec.Decode(mf); err != nil {
+			if errors.Is(err, io.EOF) {
+				return out, nil
+			}
+			return nil, err
+		}
+		out = append(out, mf)
+	}
 }

@@ -59,7 +59,7 @@ func TestMergeFamilies(t *testing.T) {
 			"b{1}", "has type GAUGE and COUNTER"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := MergeFamilies(tc.lists...)
+			got, err := mergeFamilies(tc.lists...)
 			if describe(got) != tc.want {
 				t.Errorf("merged %q, want %q", describe(got), tc.want)
 			}

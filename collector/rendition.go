@@ -26,6 +26,32 @@ type rendition struct {
 
 	mu        sync.Mutex
 	encodings map[encodingKey]*encoding
+	segments  map[expfmt.Format]*segmentSet
+}
+
+// segmentSet is the families encoded in one format as segments, built once.
+type segmentSet struct {
+	once     sync.Once
+	segments []segment
+	err      error
+}
+
+// segmentsIn returns the families encoded in format as segments, for
+// /metrics to merge with other targets' and the self metrics. The first
+// call for a format encodes them; every later one returns the same.
+func (r *rendition) segmentsIn(format expfmt.Format) ([]segment, error) {
+	r.mu.Lock()
+	if r.segments == nil {
+		r.segments = map[expfmt.Format]*segmentSet{}
+	}
+	set, ok := r.segments[format]
+	if !ok {
+		set = &segmentSet{}
+		r.segments[format] = set
+	}
+	r.mu.Unlock()
+	set.once.Do(func() { set.segments, set.err = encodeSegments(r.families, format) })
+	return set.segments, set.err
 }
 
 // encodingKey names one encoding: the negotiated format (which includes its

@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"errors"
+	"io"
 	"slices"
 	"strings"
 	"sync"
@@ -54,7 +55,7 @@ func (x *Exposition) Gather() ([]*dto.MetricFamily, error) {
 		lists[i] = r.families
 		errs = append(errs, r.err)
 	}
-	mfs, err := MergeFamilies(lists...)
+	mfs, err := mergeFamilies(lists...)
 	return mfs, errors.Join(append(errs, err)...)
 }
 
@@ -71,4 +72,24 @@ func (x *Exposition) Encode(format expfmt.Format, gzip bool) ([]byte, error) {
 	mfs, err := x.Gather()
 	body, encErr := encodeFamilies(mfs, format, gzip)
 	return body, errors.Join(err, encErr)
+}
+
+// Write writes the exposition in format (as negotiated by expfmt) to w,
+// merged with extra, sorted families such as the exporter's self metrics,
+// every family once. The targets' series are written as bytes encoded once
+// per refresh and format; only extra is encoded per call. Within a family
+// found in several sources, the series come source by source, extra first
+// then the targets by name, which the exposition formats allow.
+func (x *Exposition) Write(w io.Writer, format expfmt.Format, extra []*dto.MetricFamily) error {
+	sources := make([][]segment, 0, len(x.parts)+1)
+	extraSegments, err := encodeSegments(extra, format)
+	errs := []error{err}
+	sources = append(sources, extraSegments)
+	for _, r := range x.parts {
+		segs, err := r.segmentsIn(format)
+		errs = append(errs, r.err, err)
+		sources = append(sources, segs)
+	}
+	errs = append(errs, writeSegments(w, format, sources...))
+	return errors.Join(errs...)
 }

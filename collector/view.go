@@ -106,6 +106,6 @@ func (v *view) render(served uint64) *rendition {
 		errs = append(errs, err)
 		lists = append(lists, ts)
 	}
-	mfs, err := MergeFamilies(lists...)
+	mfs, err := mergeFamilies(lists...)
 	return &rendition{served: served, families: mfs, err: errors.Join(append(errs, err)...)}
 }
