@@ -10,10 +10,10 @@ import (
 
 // The helpers the vendors' benchmarks share.
 
-// benchExporter builds an exporter of the one target.
-func benchExporter(b *testing.B, clock *fakeClock, target config.Target) *Exporter {
+// benchExporter builds an exporter of the targets.
+func benchExporter(b testing.TB, clock *fakeClock, targets ...config.Target) *Exporter {
 	b.Helper()
-	e, err := NewExporter(&config.Config{Targets: []config.Target{target}}, Options{Now: clock.Now})
+	e, err := NewExporter(&config.Config{Targets: targets}, Options{Now: clock.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
