@@ -38,13 +38,13 @@ func startClumioScale(t *testing.T, scale int, exporterArgs ...string) *scaleSet
 	start(t, nil, binary(t, "vendorsim"), fmt.Sprintf("--scale=%d", scale), "--live.interval=0",
 		"--clumio.listen="+clumioAddr, "--cleverfox.listen=", "--cloutility.listen=", "--cloverdx.listen=",
 		"--write-credentials="+dir)
-	deadline := time.Now().Add(2 * time.Minute)
+	deadline := time.Now().Add(10 * time.Minute) // 200,000 assets take minutes to generate
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "vendorsim-ca.pem")); err == nil {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("vendorsim wrote no credentials within 2m")
+			t.Fatal("vendorsim wrote no credentials within 10m")
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

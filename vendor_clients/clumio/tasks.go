@@ -34,8 +34,8 @@ const (
 	// past it the oldest are forgotten (their asset's next task or the
 	// inventory's status then takes over).
 	maxUnfinished = 5000
-	// recheckChunk is how many task ids one re-check request asks for, to
-	// keep the filter (and the URL) short.
+	// recheckChunk is how many task ids one request for the final status
+	// of finished tasks asks for, to keep the filter (and the URL) short.
 	recheckChunk = 50
 )
 
@@ -81,9 +81,18 @@ func newTaskTracker() taskTracker {
 	return taskTracker{unfinished: map[string]trackedTask{}, byAsset: map[string]*assetHistory{}}
 }
 
+// unfinishedStatuses are the task statuses that are not final.
+var unfinishedStatuses = []string{"queued", "in_progress", "aborting"}
+
 // fetchTasks lists the job tasks created since the watermark (the lookback
-// window on the first refresh) and re-reads the unfinished tasks by id. It
-// returns the tasks and the set of ids re-read.
+// window on the first refresh) and re-reads the unfinished tasks it
+// tracks. It returns the tasks and the set of ids re-read.
+//
+// The API has no filter on a task's update time, so learning that the
+// tracked tasks are still running costs one listing of the unfinished job
+// tasks (status $in, a page per page_size tasks), whatever their number;
+// only the tracked tasks missing from it (finished since, or gone) are then
+// read by id ($in, recheckChunk a request) for their final status.
 //
 // The first refresh needs no longer history than the lookback: each asset's
 // last success comes from the inventory's last_backup_timestamp.
@@ -92,34 +101,58 @@ func (c *Client) fetchTasks(ctx context.Context, now time.Time) ([]task, map[str
 	if floor := now.Add(-c.lookback); since.Before(floor) {
 		since = floor
 	}
-	ids := make([]string, 0, len(c.tasks.unfinished))
-	for id := range c.tasks.unfinished {
-		ids = append(ids, id)
+	queries := []listQuery{{Filter: Filter{}.Since("created_timestamp", since).In("category", jobCategories...)}}
+	if len(c.tasks.unfinished) > 0 {
+		queries = append(queries, listQuery{Filter: Filter{}.In("status", unfinishedStatuses...).In("category", jobCategories...)})
 	}
-	slices.Sort(ids)
-	chunks := slices.Collect(slices.Chunk(ids, recheckChunk))
-
-	results := make([][]task, 1+len(chunks))
-	err := httpapi.ForEach(ctx, len(results), c.api.MaxConcurrency(), func(ctx context.Context, i int) error {
-		q := listQuery{Filter: Filter{}.Since("created_timestamp", since).In("category", jobCategories...)}
-		if i > 0 {
-			q = listQuery{Filter: Filter{}.In("id", chunks[i-1]...)}
-		}
-		ts, err := list[task](ctx, c, tasksResource, q)
-		if err != nil {
-			return err
-		}
+	results := make([][]task, len(queries))
+	err := httpapi.ForEach(ctx, len(queries), c.api.MaxConcurrency(), func(ctx context.Context, i int) error {
+		ts, err := list[task](ctx, c, tasksResource, queries[i])
 		results[i] = ts
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	rechecked := make(map[string]bool, len(ids))
-	for _, id := range ids {
+	rechecked := make(map[string]bool, len(c.tasks.unfinished))
+	var gone []string
+	if len(results) > 1 {
+		stillUnfinished := make(map[string]bool, len(results[1]))
+		for _, t := range results[1] {
+			stillUnfinished[t.ID] = true
+		}
+		// Only the tracked tasks are taken from the listing: a task
+		// running since before the first refresh's window stays unseen,
+		// as before.
+		kept := results[1][:0]
+		for _, t := range results[1] {
+			if _, tracked := c.tasks.unfinished[t.ID]; tracked {
+				kept = append(kept, t)
+				rechecked[t.ID] = true
+			}
+		}
+		results[1] = kept
+		for id := range c.tasks.unfinished {
+			if !stillUnfinished[id] {
+				gone = append(gone, id)
+			}
+		}
+	}
+	slices.Sort(gone)
+	chunks := slices.Collect(slices.Chunk(gone, recheckChunk))
+	finished := make([][]task, len(chunks))
+	err = httpapi.ForEach(ctx, len(chunks), c.api.MaxConcurrency(), func(ctx context.Context, i int) error {
+		ts, err := list[task](ctx, c, tasksResource, listQuery{Filter: Filter{}.In("id", chunks[i]...)})
+		finished[i] = ts
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, id := range gone {
 		rechecked[id] = true
 	}
-	return slices.Concat(results...), rechecked, nil
+	return slices.Concat(append(results, finished...)...), rechecked, nil
 }
 
 // apply folds a good tasks read into the tracker. It returns the finished
