@@ -81,8 +81,12 @@ func newTaskTracker() taskTracker {
 	return taskTracker{unfinished: map[string]trackedTask{}, byAsset: map[string]*assetHistory{}}
 }
 
-// unfinishedStatuses are the task statuses that are not final.
-var unfinishedStatuses = []string{"queued", "in_progress", "aborting"}
+// unfinishedStatuses are the task statuses that are not final, and
+// finishedStatuses those that are (clumio.md 1.7.1).
+var (
+	unfinishedStatuses = []string{"queued", "in_progress", "aborting"}
+	finishedStatuses   = []string{"completed", "failed", "aborted"}
+)
 
 // fetchTasks lists the job tasks created since the watermark (the lookback
 // window on the first refresh) and re-reads the unfinished tasks it
@@ -90,9 +94,9 @@ var unfinishedStatuses = []string{"queued", "in_progress", "aborting"}
 //
 // The API has no filter on a task's update time, so learning that the
 // tracked tasks are still running costs one listing of the unfinished job
-// tasks (status $in, a page per page_size tasks), whatever their number;
-// only the tracked tasks missing from it (finished since, or gone) are then
-// read by id ($in, recheckChunk a request) for their final status.
+// tasks (status $in, a page per page_size tasks); only the tracked tasks
+// missing from it (finished since, or gone) are then read by id ($in,
+// recheckChunk a request) for their final status.
 //
 // The first refresh needs no longer history than the lookback: each asset's
 // last success comes from the inventory's last_backup_timestamp.
@@ -101,9 +105,26 @@ func (c *Client) fetchTasks(ctx context.Context, now time.Time) ([]task, map[str
 	if floor := now.Add(-c.lookback); since.Before(floor) {
 		since = floor
 	}
-	queries := []listQuery{{Filter: Filter{}.Since("created_timestamp", since).In("category", jobCategories...)}}
-	if len(c.tasks.unfinished) > 0 {
-		queries = append(queries, listQuery{Filter: Filter{}.In("status", unfinishedStatuses...).In("category", jobCategories...)})
+	created := Filter{}.Since("created_timestamp", since).In("category", jobCategories...)
+	if len(c.tasks.unfinished) == 0 {
+		tasks, err := list[task](ctx, c, tasksResource, listQuery{Filter: created})
+		return tasks, map[string]bool{}, err
+	}
+	// With tasks to follow, the new tasks are read in two listings that do
+	// not overlap: those finished, created since the watermark, and every
+	// unfinished one created since the oldest tracked (or the watermark,
+	// if earlier), which holds both the new unfinished tasks and the
+	// tracked ones still running. Older tasks still running are not
+	// tracked and need not be read.
+	oldest := since
+	for _, u := range c.tasks.unfinished {
+		if u.created.Before(oldest) {
+			oldest = u.created
+		}
+	}
+	queries := []listQuery{
+		{Filter: created.In("status", finishedStatuses...)},
+		{Filter: Filter{}.In("status", unfinishedStatuses...).In("category", jobCategories...).Since("created_timestamp", oldest)},
 	}
 	results := make([][]task, len(queries))
 	err := httpapi.ForEach(ctx, len(queries), c.api.MaxConcurrency(), func(ctx context.Context, i int) error {
@@ -115,27 +136,17 @@ func (c *Client) fetchTasks(ctx context.Context, now time.Time) ([]task, map[str
 		return nil, nil, err
 	}
 	rechecked := make(map[string]bool, len(c.tasks.unfinished))
+	stillUnfinished := make(map[string]bool, len(results[1]))
+	for _, t := range results[1] {
+		stillUnfinished[t.ID] = true
+		if _, tracked := c.tasks.unfinished[t.ID]; tracked {
+			rechecked[t.ID] = true
+		}
+	}
 	var gone []string
-	if len(results) > 1 {
-		stillUnfinished := make(map[string]bool, len(results[1]))
-		for _, t := range results[1] {
-			stillUnfinished[t.ID] = true
-		}
-		// Only the tracked tasks are taken from the listing: a task
-		// running since before the first refresh's window stays unseen,
-		// as before.
-		kept := results[1][:0]
-		for _, t := range results[1] {
-			if _, tracked := c.tasks.unfinished[t.ID]; tracked {
-				kept = append(kept, t)
-				rechecked[t.ID] = true
-			}
-		}
-		results[1] = kept
-		for id := range c.tasks.unfinished {
-			if !stillUnfinished[id] {
-				gone = append(gone, id)
-			}
+	for id := range c.tasks.unfinished {
+		if !stillUnfinished[id] {
+			gone = append(gone, id)
 		}
 	}
 	slices.Sort(gone)
