@@ -29,7 +29,7 @@ type jobRecord struct {
 //     reports is the baseline, not an increment, so a restart or a reload
 //     never makes Prometheus see the window's jobs twice;
 //   - backup_jobs_recent counts the jobs that ended within the lookback
-//     window, whether the vendor client reads the whole window each refresh
+//     window (up to now), whether the vendor client reads the whole window each refresh
 //     or only what is new since its watermark.
 //
 // Its memory is bounded by time: a record is forgotten once its job ended
@@ -125,14 +125,16 @@ func (b *jobBook) observe(snap *backup.Snapshot, now time.Time, lookback time.Du
 	}
 	b.baselined = true
 
-	// One pass forgets the old records and counts the window.
+	// One pass forgets the old records and counts the window. A job whose
+	// end the vendor puts in the future (its clock ahead of ours, or a
+	// date it gets wrong) enters the window when that time comes.
 	forgetBefore := now.Add(-2 * lookback)
 	b.recent = make([]float64, len(b.keys))
 	for id, r := range b.jobs {
 		switch {
 		case r.end.Before(forgetBefore):
 			delete(b.jobs, id)
-		case !r.end.Before(windowStart):
+		case !r.end.Before(windowStart) && !r.end.After(now):
 			b.recent[r.key]++
 		}
 	}

@@ -84,6 +84,18 @@ func TestJobBook(t *testing.T) {
 			wantKept:   1,
 		},
 		{
+			name: "a job that ends in the future is counted at once, and enters the window when it ends",
+			reads: []read{
+				{0, nil, nil},
+				{time.Minute, []backup.Job{ok("early", -5*time.Minute), ok("ahead", -time.Minute)}, nil},
+				{2 * time.Minute, nil, nil},
+			},
+			wantCounts: map[jobKey]float64{bs: 2},
+			wantRecent: map[jobKey]float64{bs: 1},
+			wantTypes:  []backup.JobType{backup.JobBackup},
+			wantKept:   2,
+		},
+		{
 			name: "a type changed by a re-report gets its series",
 			reads: []read{
 				{0, []backup.Job{ok("a", 0)}, nil},
@@ -273,7 +285,7 @@ func TestJobsAcrossRestartAndReload(t *testing.T) {
 		return backup.Job{ID: id, Type: backup.JobBackup, Status: st, End: t0.Add(end)}
 	}
 	j1, j2 := job("1", backup.StatusSuccess, -2*time.Hour), job("2", backup.StatusFailed, -time.Hour)
-	j3, j4 := job("3", backup.StatusSuccess, time.Minute), job("4", backup.StatusFailed, 5*time.Minute)
+	j3, j4 := job("3", backup.StatusSuccess, time.Minute), job("4", backup.StatusFailed, 3*time.Minute)
 
 	running, _ := newTestExporter(t, clock, fakeTarget("acme"))
 	fetcherOf(t, running, "acme").returns(snap(j1, j2), nil)
