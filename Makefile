@@ -10,6 +10,7 @@ BUILD_DATE    ?= $(shell date -u +%Y%m%d-%H:%M:%S)
 STATICCHECK_VERSION ?= v0.7.0
 STATICCHECK   ?= $(BIN_DIR)/staticcheck
 PROMTOOL      ?= promtool
+FUZZTIME      ?= 1m
 DOCKER_IMAGE  ?= backup_exporter:$(VERSION)
 
 VERSION_PKG := github.com/prometheus/common/version
@@ -22,7 +23,7 @@ LDFLAGS := -s -w \
 
 export CGO_ENABLED ?= 0
 
-.PHONY: help build test unit lint fmt-check vet staticcheck rules e2e demo bench soak docker generate clean
+.PHONY: help build test unit lint fmt-check vet staticcheck rules e2e demo bench soak fuzz docker generate clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -65,6 +66,22 @@ bench: ## benchmarks with allocations (long)
 
 soak: build ## scrape the demo setup repeatedly and check memory and file descriptors stay flat (long)
 	CGO_ENABLED=1 $(GO) test -count=1 -tags soak -timeout 30m ./e2e/
+
+# FUZZ_TARGETS lists package:target for `make fuzz`; `make test` runs their
+# seed corpora (testdata/fuzz) as ordinary tests.
+FUZZ_TARGETS := \
+	./config:FuzzParse \
+	./vendor_clients/clumio:FuzzDecodeList ./vendor_clients/clumio:FuzzReadValue \
+	./vendor_clients/cleverfox:FuzzDecodeList ./vendor_clients/cleverfox:FuzzReadValue \
+	./vendor_clients/cloutility:FuzzDecodeList ./vendor_clients/cloutility:FuzzReadValue \
+	./vendor_clients/cloverdx:FuzzDecodeList ./vendor_clients/cloverdx:FuzzReadValue
+
+fuzz: ## run each fuzz target for FUZZTIME (default 1m), one after the other; a crash is written under testdata/fuzz
+	@failed=; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t#*:}; \
+		echo "== $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || failed="$$failed $$t"; \
+	done; if [ -n "$$failed" ]; then echo "fuzz failures:$$failed"; exit 1; fi
 
 generate: ## regenerate the dashboards' JSON from their Go code
 	$(GO) run ./dashboards/cmd/gen -dir dashboards

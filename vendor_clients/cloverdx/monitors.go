@@ -64,6 +64,10 @@ func (c *Client) dashboardMonitors(ctx context.Context, dashboards []dashboard) 
 	return out, nil
 }
 
+// maxFailingItems bounds a monitor's failingItemsCount: one alert is
+// reported per failing item.
+const maxFailingItems = 100000
+
 // addMonitor adds one monitor, its failing items as alerts and, while it
 // fails or warns, its alert level.
 func (c *Client) addMonitor(snap *backup.Snapshot, d dashboard, m monitor) {
@@ -85,8 +89,14 @@ func (c *Client) addMonitor(snap *backup.Snapshot, d dashboard, m monitor) {
 		}
 		snap.Alerts = append(snap.Alerts, backup.Alert{Severity: severity(l), Type: strings.ToLower(string(it.Type))})
 	}
-	if m.FailingItemsCount != nil {
-		failing = *m.FailingItemsCount
+	if n := m.FailingItemsCount; n != nil {
+		// A count below 0 or past what a server holds would serve a wrong
+		// figure or make as many alerts; the listed items count instead.
+		if *n >= 0 && *n <= maxFailingItems {
+			failing = *n
+		} else {
+			c.logger.Warn("monitor with an impossible failingItemsCount, counting its listed items", "monitor", m.Name, "failing_items_count", *n)
+		}
 	}
 	if _, ok := alertLevels[m.AlertLevel]; ok {
 		level = m.AlertLevel
