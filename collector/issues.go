@@ -29,7 +29,7 @@ var (
 	issueUnknownPart        = issueKind{"unknown_part", "unknown part"}
 	issueTimeOutOfRange     = issueKind{"time_out_of_range", "timestamp before 1970 or more than a day ahead of the refresh (value dropped)"}
 	issueInvalidNumber      = issueKind{"invalid_number", "size, duration or count that is NaN, infinite or negative (value dropped)"}
-	issueInvalidSampleValue = issueKind{"invalid_sample_value", "vendor sample that is NaN or infinite (sample dropped)"}
+	issueInvalidSampleValue = issueKind{"invalid_sample_value", "vendor sample that is NaN, infinite, or negative where it cannot be (sample dropped)"}
 )
 
 // issues collects the items of one refresh that the engine had to skip (a

@@ -85,7 +85,7 @@ func sampleMetrics(l labeler, descs *sampleDescs, vendor string, in []backup.Sam
 			is.add(issueSampleLabelCount, s.Spec.Name)
 			continue
 		}
-		if !finite(s.Value) {
+		if !finite(s.Value) || (s.Value < 0 && neverNegative(s.Spec)) {
 			is.add(issueInvalidSampleValue, s.Spec.Name)
 			continue
 		}

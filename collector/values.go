@@ -80,6 +80,12 @@ func checkedStorage(in []backup.Storage, is issues) []backup.Storage {
 	return out
 }
 
+// neverNegative reports whether a vendor metric counts or measures
+// something that cannot be below 0: a counter, bytes or seconds.
+func neverNegative(spec *backup.MetricSpec) bool {
+	return spec.Type == backup.Counter || strings.HasSuffix(spec.Name, "_bytes") || strings.HasSuffix(spec.Name, "_seconds")
+}
+
 // finite reports whether v is neither NaN nor infinite.
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 

@@ -3,6 +3,7 @@ package cloverdx
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/backup-exporter/backup_exporter/backup"
@@ -95,7 +96,7 @@ func (c *Client) addMonitor(snap *backup.Snapshot, d dashboard, m monitor) {
 		if *n >= 0 && *n <= maxFailingItems {
 			failing = *n
 		} else {
-			c.logger.Warn("monitor with an impossible failingItemsCount, counting its listed items", "monitor", m.Name, "failing_items_count", *n)
+			snap.AddIssue("invalid_failing_items_count", "monitor with an impossible failingItemsCount: its listed items are counted", strconv.Itoa(*n))
 		}
 	}
 	if _, ok := alertLevels[m.AlertLevel]; ok {
