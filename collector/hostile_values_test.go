@@ -76,7 +76,7 @@ var hostileValues = []hostileValue{
 func TestHostileValues(t *testing.T) {
 	for _, hv := range hostileValues {
 		t.Run(hv.vendor+"/"+hv.key+"="+hv.raw, func(t *testing.T) {
-			target := hostileValueTarget(t, hv)
+			target := goldenVendorTarget(t, hv.vendor, func(h http.Handler) http.Handler { return rewriteJSON(h, hv.key, hv.raw) })
 			e, self := newTestExporter(t, newClock(), target)
 			data := prometheus.NewPedanticRegistry()
 			data.MustRegister(e.ScrapeCollector(context.Background()))
@@ -120,15 +120,16 @@ func issuesCounted(mfs []*dto.MetricFamily) float64 {
 	return n
 }
 
-// hostileValueTarget serves the vendor's golden fake through rewriteJSON.
-func hostileValueTarget(t *testing.T, hv hostileValue) config.Target {
+// goldenVendorTarget serves the vendor's golden fake through wrap and
+// returns a target of it.
+func goldenVendorTarget(t *testing.T, vendor string, wrap func(http.Handler) http.Handler) config.Target {
 	t.Helper()
 	serve := func(h http.Handler) *httptest.Server {
-		ts := httptest.NewServer(rewriteJSON(h, hv.key, hv.raw))
+		ts := httptest.NewServer(wrap(h))
 		t.Cleanup(ts.Close)
 		return ts
 	}
-	switch hv.vendor {
+	switch vendor {
 	case "clumio":
 		srv := clumiofake.New(clumiofake.Options{Seed: 1, Scale: clumioGoldenScale, Now: t0})
 		target := startClumio(t, srv, "clumio", func(t *config.Target) { t.PageSize = 5 })
@@ -137,7 +138,7 @@ func hostileValueTarget(t *testing.T, hv hostileValue) config.Target {
 	case "cleverfox":
 		srv := cleverfoxfake.NewWithData(cleverfoxfake.Options{}, cleverfoxGoldenData())
 		target := startCleverFox(t, srv, func(t *config.Target) { t.PageSize = cleverfoxGoldenJobs })
-		ts := httptest.NewUnstartedServer(rewriteJSON(srv, hv.key, hv.raw))
+		ts := httptest.NewUnstartedServer(wrap(srv))
 		ts.TLS = cleverfoxfake.TLSConfig()
 		ts.StartTLS()
 		t.Cleanup(ts.Close)
