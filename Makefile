@@ -11,6 +11,7 @@ STATICCHECK_VERSION ?= v0.7.0
 STATICCHECK   ?= $(BIN_DIR)/staticcheck
 PROMTOOL      ?= promtool
 FUZZTIME      ?= 1m
+DURATION      ?= 3m
 DOCKER_IMAGE  ?= backup_exporter:$(VERSION)
 
 VERSION_PKG := github.com/prometheus/common/version
@@ -23,7 +24,7 @@ LDFLAGS := -s -w \
 
 export CGO_ENABLED ?= 0
 
-.PHONY: help build test unit lint fmt-check vet staticcheck rules e2e demo bench soak fuzz docker generate clean
+.PHONY: help build test unit lint fmt-check vet staticcheck rules e2e demo bench soak soak-ci fuzz docker generate clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -64,8 +65,11 @@ demo: build ## run the exporter against the built-in vendor simulator
 bench: ## benchmarks with allocations (long)
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
-soak: build ## scrape the demo setup repeatedly and check memory and file descriptors stay flat (long)
-	CGO_ENABLED=1 $(GO) test -count=1 -tags soak -timeout 30m ./e2e/
+soak: build ## DURATION (default 3m) of faults, 16 scrapers and reloads; reports scrapes, latency and footprint (long)
+	SOAK_DURATION=$(DURATION) CGO_ENABLED=1 $(GO) test -count=1 -v -tags soak -run '^TestSoak$$' -timeout 3h ./e2e/
+
+soak-ci: ## the soak for 60 s, as CI runs it
+	$(MAKE) soak DURATION=60s
 
 # FUZZ_TARGETS lists package:target for `make fuzz`; `make test` runs their
 # seed corpora (testdata/fuzz) as ordinary tests.
