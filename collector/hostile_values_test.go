@@ -2,11 +2,7 @@ package collector
 
 import (
 	"context"
-	"encoding/pem"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -16,7 +12,6 @@ import (
 	"github.com/backup-exporter/backup_exporter/config"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/cleverfox/cleverfoxfake"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/cloutility/cloutilityfake"
-	"github.com/backup-exporter/backup_exporter/vendor_clients/cloverdx/cloverdxfake"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/clumio/clumiofake"
 )
 
@@ -124,39 +119,17 @@ func issuesCounted(mfs []*dto.MetricFamily) float64 {
 // returns a target of it.
 func goldenVendorTarget(t *testing.T, vendor string, wrap func(http.Handler) http.Handler) config.Target {
 	t.Helper()
-	serve := func(h http.Handler) *httptest.Server {
-		ts := httptest.NewServer(wrap(h))
-		t.Cleanup(ts.Close)
-		return ts
-	}
 	switch vendor {
 	case "clumio":
 		srv := clumiofake.New(clumiofake.Options{Seed: 1, Scale: clumioGoldenScale, Now: t0})
-		target := startClumio(t, srv, "clumio", func(t *config.Target) { t.PageSize = 5 })
-		target.URL = serve(srv).URL
-		return target
+		return startClumio(t, wrap(srv), "clumio", func(t *config.Target) { t.PageSize = 5 })
 	case "cleverfox":
 		srv := cleverfoxfake.NewWithData(cleverfoxfake.Options{}, cleverfoxGoldenData())
-		target := startCleverFox(t, srv, func(t *config.Target) { t.PageSize = cleverfoxGoldenJobs })
-		ts := httptest.NewUnstartedServer(wrap(srv))
-		ts.TLS = cleverfoxfake.TLSConfig()
-		ts.StartTLS()
-		t.Cleanup(ts.Close)
-		ca := filepath.Join(t.TempDir(), "ca.pem")
-		if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw}), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		target.URL, target.TLS.CAFile = ts.URL+"/api", ca
-		return target
+		return startCleverFox(t, wrap(srv), func(t *config.Target) { t.PageSize = cleverfoxGoldenJobs })
 	case "cloutility":
 		srv := cloutilityfake.New(cloutilityfake.Options{Data: cloutilityfake.Cases(t0), Now: t0, Clock: func() time.Time { return t0 }})
-		target := startCloutility(t, srv, "safespring")
-		target.URL = serve(srv).URL
-		return target
+		return startCloutility(t, wrap(srv), "safespring")
 	default:
-		srv := newCloverDXGolden(0)
-		target := startCloverDX(t, srv, func(t *config.Target) { t.PageSize = cloverdxGoldenPageSize })
-		target.URL = serve(srv).URL + cloverdxfake.Root
-		return target
+		return startCloverDX(t, wrap(newCloverDXGolden(0)), func(t *config.Target) { t.PageSize = cloverdxGoldenPageSize })
 	}
 }

@@ -7,10 +7,7 @@ import (
 	"time"
 )
 
-// The fuzz targets feed arbitrary answer bodies and values to the decoding a
-// vendor answer goes through. `make test` runs their seeds under
-// testdata/fuzz; `make fuzz FUZZTIME=5m` explores. A panic, or a value
-// decoded into something silently wrong, fails them.
+// Fuzzing of the CleverFox decoding; its seeds are in testdata/fuzz.
 
 // fuzzNow is the fuzz targets' clock.
 var fuzzNow = time.Date(2026, 5, 14, 12, 0, 0, 0, time.UTC)

@@ -9,10 +9,7 @@ import (
 	"github.com/backup-exporter/backup_exporter/backup"
 )
 
-// The fuzz targets feed arbitrary answer bodies and values to the decoding a
-// vendor answer goes through. `make test` runs their seeds under
-// testdata/fuzz; `make fuzz FUZZTIME=5m` explores. A panic, or a value
-// decoded into something silently wrong, fails them.
+// CloverDX's fuzz targets; see the Makefile's fuzz target for how to run them.
 
 // FuzzDecodeList reads one body as every collection the client reads and
 // maps what decodes, as a refresh would.

@@ -10,10 +10,8 @@ import (
 	"time"
 )
 
-// The fuzz targets feed arbitrary answer bodies and values to the decoding a
-// vendor answer goes through. `make test` runs their seeds under
-// testdata/fuzz; `make fuzz FUZZTIME=5m` explores. A panic, or a value
-// decoded into something silently wrong, fails them.
+// Fuzzing of the Clumio decoding: seeds in testdata/fuzz (run by `make
+// test`), exploration with `make fuzz`.
 
 // FuzzDecodeList reads one body as every list envelope the client reads and
 // maps the items that decode, as a refresh would.
