@@ -43,6 +43,8 @@ var hostileValues = []hostileValue{
 	{"cleverfox", "TimeZoneId", `"Nowhere/Never"`, ""},
 	{"cleverfox", "TimeZoneId", `"Europe/../../etc/passwd"`, ""},
 	{"cleverfox", "JobCompletedOn", `"9999-12-31T23:59:59"`, ""},
+	{"cleverfox", "JobCompletedOn", `"2026-03-08T02:30:00"`, "a wall time New York skips (DST): time.Date reads it in one of the two offsets, an hour apart at most"},
+	{"cleverfox", "NextRunOn", `"2026-11-01T01:30:00"`, "a wall time New York has twice (DST): one of the two, an hour apart"},
 	{"cleverfox", "AddedOn", `"0001-01-01T00:00:00"`, ""},
 	{"cleverfox", "LastApiCheckAt", `"9999-12-31T23:59:59"`, ""},
 	{"cleverfox", "StorageLimit", `-1`, ""},
