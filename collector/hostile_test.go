@@ -479,9 +479,7 @@ func parseOMSample(line string) (name string, labels map[string]string, rest str
 				return "", nil, "", fmt.Errorf("label %s twice", key)
 			}
 			labels[key] = v.String()
-			if strings.HasPrefix(line, ",") {
-				line = line[1:]
-			}
+			line = strings.TrimPrefix(line, ",")
 		}
 		if line == "" {
 			return "", nil, "", fmt.Errorf("no closing brace")
