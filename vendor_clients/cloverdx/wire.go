@@ -178,6 +178,9 @@ func (t *timestamp) UnmarshalJSON(b []byte) error {
 	}
 	for _, layout := range isoLayouts {
 		if v, err := time.Parse(layout, s); err == nil {
+			if v.Year() < 1 {
+				return fmt.Errorf("time %q: before year 1", s)
+			}
 			t.Time = v
 			return nil
 		}

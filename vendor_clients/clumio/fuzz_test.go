@@ -81,6 +81,9 @@ func FuzzReadValue(f *testing.F) {
 			if json.Unmarshal(value, &s) != nil {
 				t.Fatalf("timestamp accepted %s, which is not a string", value)
 			}
+			if y := ts.Year(); y < 1 || y > 9999 {
+				t.Fatalf("timestamp %s read as year %d", value, y)
+			}
 		}
 
 		var e epoch

@@ -92,6 +92,9 @@ func (t *timestamp) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return fmt.Errorf("timestamp %q: %w", s, err)
 	}
+	if v.Year() < 1 {
+		return fmt.Errorf("timestamp %q: before year 1", s)
+	}
 	t.Time = v
 	return nil
 }
