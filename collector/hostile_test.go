@@ -248,7 +248,7 @@ func checkExposition(t *testing.T, g prometheus.Gatherer, now time.Time) []*dto.
 	if err != nil {
 		t.Fatalf("the text exposition does not parse: %v", err)
 	}
-	compareSeries(t, "text", want, seriesOf(t, valuesOf(parsed)))
+	compareParsed(t, "text", want, seriesOf(t, valuesOf(parsed)))
 	t.Run("promtool check metrics", func(t *testing.T) {
 		cmd := exec.Command(tooltest.Path(t, "promtool"), "check", "metrics")
 		cmd.Stdin = bytes.NewReader(text)
@@ -269,10 +269,10 @@ func checkExposition(t *testing.T, g prometheus.Gatherer, now time.Time) []*dto.
 		}
 		decoded = append(decoded, mf)
 	}
-	compareSeries(t, "protobuf", want, seriesOf(t, decoded))
+	compareParsed(t, "protobuf", want, seriesOf(t, decoded))
 
 	om := encode(t, mfs, expfmt.NewFormat(expfmt.TypeOpenMetrics))
-	compareSeries(t, "OpenMetrics", want, parseOpenMetrics(t, om))
+	compareParsed(t, "OpenMetrics", want, parseOpenMetrics(t, om))
 	return mfs
 }
 
@@ -342,7 +342,7 @@ func seriesOf(t *testing.T, mfs []*dto.MetricFamily) map[string]float64 {
 	return out
 }
 
-func compareSeries(t *testing.T, format string, want, got map[string]float64) {
+func compareParsed(t *testing.T, format string, want, got map[string]float64) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Errorf("%s: %d series parsed back, %d gathered", format, len(got), len(want))

@@ -27,6 +27,7 @@ var (
 	issueDuplicateSample    = issueKind{"duplicate_sample", "duplicate vendor sample (first kept)"}
 	issueNoPartAttempted    = issueKind{"no_part_attempted", "snapshot with no part attempted (the client never called SetPart)"}
 	issueUnknownPart        = issueKind{"unknown_part", "unknown part"}
+	issueSeriesLeftOut      = issueKind{"series_left_out", "series left out"}
 	issueTimeOutOfRange     = issueKind{"time_out_of_range", "timestamp before 1970 or more than a day ahead of the refresh (value dropped)"}
 	issueInvalidNumber      = issueKind{"invalid_number", "size, duration or count that is NaN, infinite or negative (value dropped)"}
 	issueInvalidSampleValue = issueKind{"invalid_sample_value", "vendor sample that is NaN, infinite, or negative where it cannot be (sample dropped)"}
