@@ -2,6 +2,7 @@ package helm
 
 import (
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -12,6 +13,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/backup-exporter/backup_exporter/config"
 )
 
 // onlyDeployment returns the one Deployment of r.
@@ -384,6 +387,7 @@ func TestBadInput(t *testing.T) {
 		{"misspelt value", []string{"--set", "serviceMonitor.enable=true"}, "at '/serviceMonitor': additional properties 'enable' not allowed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			out, stderr, err := helmTemplate(t, tc.args...)
 			if err == nil {
 				t.Fatalf("helm template %v succeeded:\n%s", tc.args, out)
@@ -445,3 +449,44 @@ func keys[V any](m map[string]V) []string {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestConfigsAreValid loads the config of values.yaml and of
+// testdata/all-options.yaml with the exporter's own loader, each Secret key
+// present as a file where the chart mounts it, so that the example a user
+// starts from is an exporter.yml the exporter accepts.
+func TestConfigsAreValid(t *testing.T) {
+	ca, err := os.ReadFile("../../config/testdata/tls/ca.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{chartDir + "/values.yaml", allOptions} {
+		t.Run(file, func(t *testing.T) {
+			var values struct {
+				Config  string `json:"config"`
+				Secrets struct {
+					MountPath string `json:"mountPath"`
+				} `json:"secrets"`
+			}
+			readYAML(t, file, &values)
+			dir := t.TempDir()
+			text := strings.ReplaceAll(values.Config, values.Secrets.MountPath+"/", dir+"/")
+			for _, line := range strings.Split(text, "\n") {
+				_, path, ok := strings.Cut(line, dir+"/")
+				if !ok {
+					continue
+				}
+				content := []byte("secret\n")
+				if strings.HasSuffix(path, ".pem") {
+					content = ca
+				}
+				if err := os.WriteFile(filepath.Join(dir, path), content, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			env := func(name string) (string, bool) { return "from-env", true }
+			if _, warnings, err := config.Parse([]byte(text), file, config.WithLookupEnv(env)); err != nil || len(warnings) != 0 {
+				t.Errorf("config: %v, warnings %q", err, warnings)
+			}
+		})
+	}
+}
