@@ -323,8 +323,9 @@ func TestAllOptions(t *testing.T) {
 
 // checkEndpoints asserts the ServiceMonitor's sharding: one /metrics endpoint
 // for the exporter's own metrics on every pod, then one /probe endpoint per
-// target, in order, kept on the pods of the target's shard only when there
-// are several shards.
+// target, in order, labelled with the target and, when there are several
+// shards, kept on the pods of the target's shard only. Every endpoint honours
+// the exporter's labels.
 func checkEndpoints(t *testing.T, eps []monitoringv1.Endpoint, targets []string, shards int, relabel []monitoringv1.RelabelConfig) {
 	t.Helper()
 	if len(eps) != 1+len(targets) {
@@ -333,21 +334,27 @@ func checkEndpoints(t *testing.T, eps []monitoringv1.Endpoint, targets []string,
 	if eps[0].Path != "/metrics" || len(eps[0].Params) != 0 || !reflect.DeepEqual(eps[0].RelabelConfigs, relabel) {
 		t.Errorf("first endpoint %s %v relabelings %+v, want /metrics on every pod", eps[0].Path, eps[0].Params, eps[0].RelabelConfigs)
 	}
+	for _, ep := range eps {
+		if !ep.HonorLabels {
+			t.Errorf("endpoint %s %v: honorLabels %v, want true (the exporter's endpoint label must not become exported_endpoint)", ep.Path, ep.Params, ep.HonorLabels)
+		}
+	}
 	for i, target := range targets {
 		ep := eps[1+i]
 		if ep.Path != "/probe" || !reflect.DeepEqual(ep.Params, map[string][]string{"target": {target}}) {
 			t.Errorf("endpoint %d: %s %v, want /probe?target=%s", 1+i, ep.Path, ep.Params, target)
 			continue
 		}
-		want := relabel
+		var want []monitoringv1.RelabelConfig
 		if shards > 1 {
-			keep := monitoringv1.RelabelConfig{
+			want = append(want, monitoringv1.RelabelConfig{
 				SourceLabels: []monitoringv1.LabelName{"__meta_kubernetes_pod_label_backup_exporter_shard"},
 				Regex:        itoa(i % shards),
 				Action:       "keep",
-			}
-			want = append([]monitoringv1.RelabelConfig{keep}, relabel...)
+			})
 		}
+		want = append(want, monitoringv1.RelabelConfig{SourceLabels: []monitoringv1.LabelName{"__param_target"}, TargetLabel: "target"})
+		want = append(want, relabel...)
 		if !reflect.DeepEqual(ep.RelabelConfigs, want) {
 			t.Errorf("target %s: relabelings %+v, want %+v", target, ep.RelabelConfigs, want)
 		}

@@ -118,10 +118,18 @@ the value.
 {{- end }}
 {{- end }}
 
-{{/* What every ServiceMonitor endpoint shares: port, scheme, timing, auth. */}}
+{{/*
+What every ServiceMonitor endpoint shares: port, scheme, timing, auth, and
+honorLabels, since the exporter's own `endpoint` label (the vendor API route
+of backup_exporter_api_requests_total) would otherwise be renamed
+exported_endpoint by the operator's target label `endpoint`. The exporter
+exports no other label that the operator sets (job, instance, namespace,
+service, pod, container).
+*/}}
 {{- define "backup-exporter.endpointCommon" -}}
 port: http
 scheme: {{ include "backup-exporter.scheme" . }}
+honorLabels: true
 interval: {{ .Values.serviceMonitor.interval }}
 scrapeTimeout: {{ .Values.serviceMonitor.scrapeTimeout }}
 {{- with .Values.serviceMonitor.tlsConfig }}
