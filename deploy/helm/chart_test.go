@@ -46,6 +46,9 @@ func TestDefaults(t *testing.T) {
 	if len(r.serviceMonitors)+len(r.prometheusRules) != 0 {
 		t.Error("prometheus-operator objects rendered by default")
 	}
+	if len(r.configMaps) != 1 {
+		t.Errorf("ConfigMaps %v, want only the config's (the dashboards are off by default)", keys(r.configMaps))
+	}
 	d := onlyDeployment(t, r)
 	checkSecurity(t, d)
 	c := exporterContainer(t, d)
