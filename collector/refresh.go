@@ -129,7 +129,8 @@ func (t *Target) build(p backup.Part, snap *backup.Snapshot, fetchedAt time.Time
 		kept, dropped := selectAssets(&t.cfg, snap.Assets, is)
 		t.self.droppedAssets(dropped)
 		t.assets = len(kept)
-		return assetMetrics(t.labels, &t.cfg, kept)
+		series := assetMetrics(t.labels, &t.cfg, shownAssets(&t.cfg, kept, fetchedAt))
+		return append(series, summaryMetrics(t.labels, &t.cfg, kept, fetchedAt)...)
 	case backup.PartJobs:
 		lookback := t.cfg.Lookback
 		if lookback <= 0 {
