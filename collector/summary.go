@@ -68,7 +68,9 @@ func summaryMetrics(l labeler, cfg *config.Target, kept []*backup.Asset, at time
 	})
 	m := metricSet{samples: make([]constSample, 0, len(sorted)*(len(summaryStatuses)+5))}
 	for _, g := range sorted {
-		group := func(kv ...string) []string { return append([]string{"tenant", g.tenant, "asset_type", g.assetType}, kv...) }
+		group := func(kv ...string) []string {
+			return append([]string{"tenant", g.tenant, "asset_type", g.assetType}, kv...)
+		}
 		for _, s := range summaryStatuses {
 			m.gauge(assetsDesc, l.with(group("status", string(s))...), float64(g.byStatus[s]))
 		}

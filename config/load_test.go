@@ -114,10 +114,15 @@ func TestLoadGood(t *testing.T) {
 			BusinessUnits: []string{"42", "17"},
 		},
 		{
-			Name:     "cloverdx",
-			Vendor:   VendorCloverDX,
-			URL:      "https://etl.example.com/clover",
-			Settings: with(func(s *Settings) { s.ServeStaleFor = 0; s.MaxAssets = 500; s.MaxResponseBytes = 1 << 20; s.AssetMetrics = AssetMetricsSummary }),
+			Name:   "cloverdx",
+			Vendor: VendorCloverDX,
+			URL:    "https://etl.example.com/clover",
+			Settings: with(func(s *Settings) {
+				s.ServeStaleFor = 0
+				s.MaxAssets = 500
+				s.MaxResponseBytes = 1 << 20
+				s.AssetMetrics = AssetMetricsSummary
+			}),
 			Username: "monitor$etl",
 			Password: "cloverdx-file-password-55d0aa",
 		},
