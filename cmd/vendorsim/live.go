@@ -22,11 +22,14 @@ const (
 	liveCap = 1.2
 )
 
-// runLive ticks the fakes every interval until ctx ends.
-func runLive(ctx context.Context, interval time.Duration, cloverdx *cloverdxfake.Server, cloutility *cloutilityfake.Server) {
+// runLive ticks the fakes every interval until ctx ends. When
+// sizeAnomaliesAfter is positive, the first tick after it gives two
+// Cloutility nodes a backup far from their usual size (sizeAnomalies).
+func runLive(ctx context.Context, interval, sizeAnomaliesAfter time.Duration, cloverdx *cloverdxfake.Server, cloutility *cloutilityfake.Server) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	var tick int64
+	start, anomalies := time.Now(), sizeAnomaliesAfter > 0
 	for {
 		select {
 		case <-ctx.Done():
@@ -35,8 +38,65 @@ func runLive(ctx context.Context, interval time.Duration, cloverdx *cloverdxfake
 			tick++
 			cloverdx.Update(func(d *cloverdxfake.Data) { finishRuns(d, now, tick) })
 			cloutility.Update(func(d *cloutilityfake.Data) { growStorage(d, interval) })
+			if anomalies && now.Sub(start) >= sizeAnomaliesAfter {
+				anomalies = false
+				cloutility.Update(func(d *cloutilityfake.Data) { sizeAnomalies(d, now) })
+			}
 		}
 	}
+}
+
+// sizeAnomalyFactor is how far from its usual size an anomalous backup is:
+// well past BackupSizeAnomaly's thresholds of 3 and a third.
+const sizeAnomalyFactor = 10
+
+// sizeAnomalies finishes one more backup on each of the first two Cloutility
+// nodes whose latest finished backup reports its transfer: the first moves
+// sizeAnomalyFactor times as much as that one did (ransomware encrypting
+// the node's files), the second a sizeAnomalyFactor-th (a mass deletion).
+func sizeAnomalies(d *cloutilityfake.Data, now time.Time) {
+	nextID := 0
+	for _, c := range d.Consumers {
+		for _, j := range c.Jobs {
+			nextID = max(nextID, j.ID+1)
+		}
+	}
+	factors := []float64{sizeAnomalyFactor, 1.0 / sizeAnomalyFactor}
+	for _, c := range d.Consumers {
+		if len(factors) == 0 {
+			return
+		}
+		latest := latestTransfer(c)
+		if latest == nil || *latest.TransferredMB <= 0 {
+			continue
+		}
+		mb := *latest.TransferredMB * factors[0]
+		factors = factors[1:]
+		c.Jobs = append(c.Jobs, cloutilityfake.Job{
+			ID: nextID, Type: cloutilityfake.JobBackup, Status: cloutilityfake.JobCompleted,
+			ScheduledStart: now.Add(-time.Minute), ActualStart: now.Add(-time.Minute), Completed: now, TransferredMB: &mb,
+		})
+		nextID++
+	}
+}
+
+// latestTransfer returns the consumer's latest completed backup if it
+// reports its transfer, else nil.
+func latestTransfer(c *cloutilityfake.Consumer) *cloutilityfake.Job {
+	if c.Node == nil {
+		return nil
+	}
+	var latest *cloutilityfake.Job
+	for i := range c.Jobs {
+		j := &c.Jobs[i]
+		if j.Type == cloutilityfake.JobBackup && !j.Completed.IsZero() && (latest == nil || j.Completed.After(latest.Completed)) {
+			latest = j
+		}
+	}
+	if latest == nil || latest.Status != cloutilityfake.JobCompleted || latest.TransferredMB == nil {
+		return nil
+	}
+	return latest
 }
 
 // finishRuns appends executions that have just finished, on the job files of
