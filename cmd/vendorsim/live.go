@@ -66,7 +66,7 @@ func sizeAnomalies(d *cloutilityfake.Data, now time.Time) {
 		if len(factors) == 0 {
 			return
 		}
-		latest := latestTransfer(c)
+		latest := latestTransfer(c, now)
 		if latest == nil || *latest.TransferredMB <= 0 {
 			continue
 		}
@@ -80,23 +80,38 @@ func sizeAnomalies(d *cloutilityfake.Data, now time.Time) {
 	}
 }
 
-// latestTransfer returns the consumer's latest completed backup if it
-// reports its transfer, else nil.
-func latestTransfer(c *cloutilityfake.Consumer) *cloutilityfake.Job {
-	if c.Node == nil {
+// latestTransfer returns the latest backup job of an active consumer if it
+// completed within the two days before now and reports its transfer, else
+// nil: a job the exporter's first refresh reads and shows. "Latest" goes by
+// completion, else actual start, else scheduled start, so that a later
+// missed or running job (whose outcome the exporter shows instead)
+// disqualifies the node.
+func latestTransfer(c *cloutilityfake.Consumer, now time.Time) *cloutilityfake.Job {
+	if c.Node == nil || c.State != cloutilityfake.StateActive {
 		return nil
 	}
 	var latest *cloutilityfake.Job
 	for i := range c.Jobs {
 		j := &c.Jobs[i]
-		if j.Type == cloutilityfake.JobBackup && !j.Completed.IsZero() && (latest == nil || j.Completed.After(latest.Completed)) {
+		if j.Type == cloutilityfake.JobBackup && (latest == nil || jobTime(j).After(jobTime(latest))) {
 			latest = j
 		}
 	}
-	if latest == nil || latest.Status != cloutilityfake.JobCompleted || latest.TransferredMB == nil {
+	if latest == nil || latest.Status != cloutilityfake.JobCompleted || latest.TransferredMB == nil || now.Sub(latest.Completed) > 48*time.Hour {
 		return nil
 	}
 	return latest
+}
+
+// jobTime is when a job last moved: its completion, else its actual start,
+// else its scheduled start.
+func jobTime(j *cloutilityfake.Job) time.Time {
+	for _, t := range []time.Time{j.Completed, j.ActualStart, j.ScheduledStart} {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
 }
 
 // finishRuns appends executions that have just finished, on the job files of

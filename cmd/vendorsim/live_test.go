@@ -17,7 +17,7 @@ func TestSizeAnomalies(t *testing.T) {
 	jobs := map[int]int{}
 	for _, c := range d.Consumers {
 		jobs[c.ID] = len(c.Jobs)
-		if j := latestTransfer(c); j != nil {
+		if j := latestTransfer(c, now); j != nil {
 			before[c.ID] = *j.TransferredMB
 		}
 	}
@@ -27,7 +27,7 @@ func TestSizeAnomalies(t *testing.T) {
 		if len(c.Jobs) == jobs[c.ID] {
 			continue
 		}
-		j := latestTransfer(c)
+		j := latestTransfer(c, now)
 		if len(c.Jobs) != jobs[c.ID]+1 || j == nil || !j.Completed.Equal(now) {
 			t.Fatalf("consumer %d: jobs %d → %d, latest %+v; want one more, completed now", c.ID, jobs[c.ID], len(c.Jobs), j)
 		}
