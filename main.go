@@ -74,6 +74,7 @@ func run(args []string, stdout, stderr *os.File) int {
 		Logger:     logger,
 		Registerer: selfRegistry,
 		UserAgent:  exporterName + "/" + version.Version,
+		WarmUp:     !*probeOnly,
 	})
 	if err != nil {
 		logger.Error("Cannot start with this configuration", "err", err)

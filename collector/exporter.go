@@ -32,6 +32,12 @@ type Options struct {
 	Registerer prometheus.Registerer
 	// UserAgent is sent upstream, such as "backup_exporter/0.1.0".
 	UserAgent string
+	// WarmUp starts each target's first refresh in the background as soon
+	// as it enters service (at start and when a reload adds or changes it),
+	// instead of at its first scrape, so that the exporter is ready with
+	// data before Prometheus asks. Off, a target is fetched only when
+	// scraped (--web.probe-only, where a replica fetches only its share).
+	WarmUp bool
 }
 
 // Exporter serves the backup metrics of every configured target.
@@ -39,6 +45,7 @@ type Exporter struct {
 	logger    *slog.Logger
 	now       func() time.Time
 	userAgent string
+	warmUp    bool
 	self      *selfMetrics
 	samples   *sampleDescs
 
@@ -72,6 +79,7 @@ func NewExporter(cfg *config.Config, opts Options) (*Exporter, error) {
 		logger:    opts.Logger,
 		now:       opts.Now,
 		userAgent: opts.UserAgent,
+		warmUp:    opts.WarmUp,
 		self:      newSelfMetrics(),
 		samples:   newSampleDescs(),
 		targets:   map[string]*Target{},
@@ -139,6 +147,9 @@ func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 
 	for _, t := range built {
 		t.self.init()
+		if e.warmUp {
+			t.warm()
+		}
 	}
 	for name, t := range old {
 		if next[name] == t {
@@ -180,6 +191,21 @@ func (e *Exporter) Targets() []TargetStatus {
 	}
 	e.mu.RUnlock()
 	slices.SortFunc(out, func(a, b TargetStatus) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// Pending returns the names of the targets in service whose first refresh
+// has not ended yet, well or badly, sorted. Readiness waits on them.
+func (e *Exporter) Pending() []string {
+	e.mu.RLock()
+	var out []string
+	for name, t := range e.targets {
+		if !t.refreshedOnce() {
+			out = append(out, name)
+		}
+	}
+	e.mu.RUnlock()
+	slices.Sort(out)
 	return out
 }
 
