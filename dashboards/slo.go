@@ -87,19 +87,19 @@ func slo() *dashboard.DashboardBuilder {
 			title:       "SLI by tenant",
 			description: "Share of each tenant's protected assets within their RPO, over time. A tenant's targets that are down are left out; a tenant without protected assets has no line.",
 			unit:        units.PercentUnit, w: 12, h: 8,
-			queries:     []query{{expr: "tenant:backup_slo_sli:ratio{" + selSLOTenant + "}", legend: "{{tenant}}"}},
+			queries: []query{{expr: "tenant:backup_slo_sli:ratio{" + selSLOTenant + "}", legend: "{{tenant}}"}},
 		}).Min(0).Max(1)).
 		WithPanel(build(timeseries.NewPanelBuilder(), panel{
 			title:       "Error budget left by tenant",
 			description: "What is left of each tenant's 30-day error budget, over time: 100 % untouched, 0 spent, below 0 overspent.",
 			unit:        units.PercentUnit, w: 12, h: 8,
-			queries:     []query{{expr: "tenant:backup_slo_error_budget_remaining:ratio{" + selSLOTenant + "}", legend: "{{tenant}}"}},
+			queries: []query{{expr: "tenant:backup_slo_error_budget_remaining:ratio{" + selSLOTenant + "}", legend: "{{tenant}}"}},
 		})).
 		WithPanel(build(timeseries.NewPanelBuilder(), panel{
 			title:       "SLI by vendor",
 			description: "Share of the protected assets within their RPO, per vendor across its targets and tenants, over time.",
 			unit:        units.PercentUnit, w: 24, h: 7,
-			queries:     []query{{expr: `vendor:backup_slo_sli:ratio{vendor=~"$vendor"}`, legend: "{{vendor}}"}},
+			queries: []query{{expr: `vendor:backup_slo_sli:ratio{vendor=~"$vendor"}`, legend: "{{vendor}}"}},
 		}).Min(0).Max(1)).
 		WithRow(dashboard.NewRowBuilder("Size anomalies")).
 		WithPanel(build(newTable(), panel{
