@@ -68,7 +68,9 @@ const objectiveOverrides = `groups:
 // extraTargets are appended to scripts/demo.yml: a target whose token is
 // refused (auth failing, target down), one whose API works for a few
 // seconds and then answers 429 to everything (stale data, rate limiting),
-// and two that serve a summary only and unhealthy assets only.
+// and two that serve a summary only and unhealthy assets only (their data
+// does not move: one refresh at start-up serves the whole run, and adds no
+// refresh to the scrapes).
 const extraTargets = `
   - name: clumio-badtoken
     vendor: clumio
@@ -86,6 +88,7 @@ const extraTargets = `
     url: http://${CLUMIO_ADDR}
     bearer_token_file: ${DEMO_DIR}/clumio_token
     asset_metrics: summary
+    cache_ttl: 1h
   - name: cleverfox-unhealthy
     vendor: cleverfox
     url: https://${CLEVERFOX_ADDR}/api
@@ -93,6 +96,7 @@ const extraTargets = `
     tls_config:
       ca_file: ${DEMO_DIR}/vendorsim-ca.pem
     asset_metrics: unhealthy
+    cache_ttl: 1h
 `
 
 // TestDashboardsAndAlerts runs every dashboard query and every rule through a
