@@ -35,7 +35,16 @@ type Client struct {
 	// once: the token, the media type and the OU.
 	headers map[string]http.Header
 
-	tasks taskTracker
+	// inventoryTTL is how long the reads of what changes slowly (the
+	// inventories, the OU names, the policies) are reused, and how often the
+	// alerts are read whole rather than incrementally.
+	inventoryTTL time.Duration
+	inventories  []httpapi.Reused[[]inventoryItem] // one per assetKinds entry
+	ouReads      httpapi.Reused[map[string]string]
+	policyReads  httpapi.Reused[policyRPOs]
+
+	tasks  taskTracker
+	alerts alertTracker
 	// ouNames and rpos are the last good reads, used when a refresh cannot
 	// read them so that tenants and RPOs do not flip; that refresh's assets
 	// part still reports the error.
@@ -62,6 +71,9 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 		lookback: t.Lookback,
 		headers:  map[string]http.Header{},
 		tasks:    newTaskTracker(),
+
+		inventoryTTL: t.InventoryTTL,
+		inventories:  make([]httpapi.Reused[[]inventoryItem], len(assetKinds)),
 	}
 	if c.pageSize <= 0 {
 		c.pageSize = config.DefaultSettings.PageSize
@@ -84,7 +96,9 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 }
 
 // Fetch reads the inventory, the tasks and the alerts in parallel and maps
-// them to a snapshot. Each part fails on its own: a failed read leaves the
+// them to a snapshot. The inventories, OU names and policies are read again
+// only every inventory_ttl; the tasks and alerts read only what changed
+// since the previous refresh. Each part fails on its own: a failed read leaves the
 // other parts' data in the snapshot. Clumio has no storage quota in its API,
 // so there is no storage part.
 func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
@@ -116,12 +130,16 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 		}()
 	}
 	for i, k := range assetKinds {
-		run(func() { inv[i], invErrs[i] = c.fetchInventory(ctx, k) })
+		run(func() {
+			inv[i], invErrs[i] = c.inventories[i].Get(ctx, now, c.inventoryTTL, func(ctx context.Context) ([]inventoryItem, error) {
+				return c.fetchInventory(ctx, k)
+			})
+		})
 	}
-	run(func() { ouNames, ouErr = c.fetchOUNames(ctx) })
-	run(func() { rpos, rpoErr = c.fetchPolicies(ctx) })
+	run(func() { ouNames, ouErr = c.ouReads.Get(ctx, now, c.inventoryTTL, c.fetchOUNames) })
+	run(func() { rpos, rpoErr = c.policyReads.Get(ctx, now, c.inventoryTTL, c.fetchPolicies) })
 	run(func() { tasks, rechecked, taskErr = c.fetchTasks(ctx, now) })
-	run(func() { alerts, alertErr = c.fetchAlerts(ctx) })
+	run(func() { alerts, alertErr = c.fetchAlerts(ctx, now) })
 	wg.Wait()
 
 	// Tasks first: they refine the assets' last attempts.

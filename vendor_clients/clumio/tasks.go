@@ -34,8 +34,8 @@ const (
 	// past it the oldest are forgotten (their asset's next task or the
 	// inventory's status then takes over).
 	maxUnfinished = 5000
-	// recheckChunk is how many task ids one re-check request asks for, to
-	// keep the filter (and the URL) short.
+	// recheckChunk is how many task ids one request for the final status
+	// of finished tasks asks for, to keep the filter (and the URL) short.
 	recheckChunk = 50
 )
 
@@ -81,9 +81,22 @@ func newTaskTracker() taskTracker {
 	return taskTracker{unfinished: map[string]trackedTask{}, byAsset: map[string]*assetHistory{}}
 }
 
+// unfinishedStatuses are the task statuses that are not final, and
+// finishedStatuses those that are (clumio.md 1.7.1).
+var (
+	unfinishedStatuses = []string{"queued", "in_progress", "aborting"}
+	finishedStatuses   = []string{"completed", "failed", "aborted"}
+)
+
 // fetchTasks lists the job tasks created since the watermark (the lookback
-// window on the first refresh) and re-reads the unfinished tasks by id. It
-// returns the tasks and the set of ids re-read.
+// window on the first refresh) and re-reads the unfinished tasks it
+// tracks. It returns the tasks and the set of ids re-read.
+//
+// The API has no filter on a task's update time, so learning that the
+// tracked tasks are still running costs one listing of the unfinished job
+// tasks (status $in, a page per page_size tasks); only the tracked tasks
+// missing from it (finished since, or gone) are then read by id ($in,
+// recheckChunk a request) for their final status.
 //
 // The first refresh needs no longer history than the lookback: each asset's
 // last success comes from the inventory's last_backup_timestamp.
@@ -92,34 +105,65 @@ func (c *Client) fetchTasks(ctx context.Context, now time.Time) ([]task, map[str
 	if floor := now.Add(-c.lookback); since.Before(floor) {
 		since = floor
 	}
-	ids := make([]string, 0, len(c.tasks.unfinished))
-	for id := range c.tasks.unfinished {
-		ids = append(ids, id)
+	created := Filter{}.Since("created_timestamp", since).In("category", jobCategories...)
+	if len(c.tasks.unfinished) == 0 {
+		tasks, err := list[task](ctx, c, tasksResource, listQuery{Filter: created})
+		return tasks, map[string]bool{}, err
 	}
-	slices.Sort(ids)
-	chunks := slices.Collect(slices.Chunk(ids, recheckChunk))
-
-	results := make([][]task, 1+len(chunks))
-	err := httpapi.ForEach(ctx, len(results), c.api.MaxConcurrency(), func(ctx context.Context, i int) error {
-		q := listQuery{Filter: Filter{}.Since("created_timestamp", since).In("category", jobCategories...)}
-		if i > 0 {
-			q = listQuery{Filter: Filter{}.In("id", chunks[i-1]...)}
+	// With tasks to follow, the new tasks are read in two listings that do
+	// not overlap: those finished, created since the watermark, and every
+	// unfinished one created since the oldest tracked (or the watermark,
+	// if earlier), which holds both the new unfinished tasks and the
+	// tracked ones still running. Older tasks still running are not
+	// tracked and need not be read.
+	oldest := since
+	for _, u := range c.tasks.unfinished {
+		if u.created.Before(oldest) {
+			oldest = u.created
 		}
-		ts, err := list[task](ctx, c, tasksResource, q)
-		if err != nil {
-			return err
-		}
+	}
+	queries := []listQuery{
+		{Filter: created.In("status", finishedStatuses...)},
+		{Filter: Filter{}.In("status", unfinishedStatuses...).In("category", jobCategories...).Since("created_timestamp", oldest)},
+	}
+	results := make([][]task, len(queries))
+	err := httpapi.ForEach(ctx, len(queries), c.api.MaxConcurrency(), func(ctx context.Context, i int) error {
+		ts, err := list[task](ctx, c, tasksResource, queries[i])
 		results[i] = ts
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	rechecked := make(map[string]bool, len(ids))
-	for _, id := range ids {
+	rechecked := make(map[string]bool, len(c.tasks.unfinished))
+	stillUnfinished := make(map[string]bool, len(results[1]))
+	for _, t := range results[1] {
+		stillUnfinished[t.ID] = true
+		if _, tracked := c.tasks.unfinished[t.ID]; tracked {
+			rechecked[t.ID] = true
+		}
+	}
+	var gone []string
+	for id := range c.tasks.unfinished {
+		if !stillUnfinished[id] {
+			gone = append(gone, id)
+		}
+	}
+	slices.Sort(gone)
+	chunks := slices.Collect(slices.Chunk(gone, recheckChunk))
+	finished := make([][]task, len(chunks))
+	err = httpapi.ForEach(ctx, len(chunks), c.api.MaxConcurrency(), func(ctx context.Context, i int) error {
+		ts, err := list[task](ctx, c, tasksResource, listQuery{Filter: Filter{}.In("id", chunks[i]...)})
+		finished[i] = ts
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, id := range gone {
 		rechecked[id] = true
 	}
-	return slices.Concat(results...), rechecked, nil
+	return slices.Concat(append(results, finished...)...), rechecked, nil
 }
 
 // apply folds a good tasks read into the tracker. It returns the finished
