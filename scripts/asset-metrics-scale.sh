@@ -16,7 +16,7 @@ for _ in $(seq 600); do [ -s "$work/clumio_token" ] && break; sleep 1; done
 printf '%-10s %8s %10s %10s\n' mode assets series rss_mib
 for mode in full unhealthy summary; do
   cat >"$work/$mode.yml" <<YML
-defaults: {cache_ttl: 1h, timeout: 10m, max_assets: 200000, asset_metrics: $mode}
+defaults: {cache_ttl: 1h, inventory_ttl: 1h, timeout: 10m, max_assets: 200000, asset_metrics: $mode}
 targets:
   - {name: clumio, vendor: clumio, url: "http://$sim", bearer_token_file: "$work/clumio_token"}
 YML
