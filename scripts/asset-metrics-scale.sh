@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Series count and exporter RSS for each asset_metrics mode over vendorsim's
 # Clumio fake at a given scale (default 50000 assets): one refresh, then a
-# dozen cached scrapes, then VmRSS. Usage: scripts/asset-metrics-scale.sh [scale]
+# dozen cached scrapes of /probe as Prometheus asks (OpenMetrics, gzip), then
+# VmRSS. Usage: scripts/asset-metrics-scale.sh [scale]
 set -euo pipefail
 scale=${1:-50000}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,7 +25,7 @@ YML
   pid=$!
   for _ in $(seq 50); do curl -sf http://127.0.0.1:19192/-/healthy >/dev/null && break; sleep 0.2; done
   for _ in $(seq 13); do
-    curl -sf -H 'X-Prometheus-Scrape-Timeout-Seconds: 600' http://127.0.0.1:19192/probe?target=clumio >"$work/$mode.prom"
+    curl -sf --compressed -H 'Accept: application/openmetrics-text;version=1.0.0' -H 'X-Prometheus-Scrape-Timeout-Seconds: 600' http://127.0.0.1:19192/probe?target=clumio >"$work/$mode.prom"
   done
   series=$(grep -vc '^#' "$work/$mode.prom")
   assets=$(grep -c '^backup_asset_info' "$work/$mode.prom" || true)
