@@ -49,8 +49,10 @@ var compress = strings.NewReplacer("[1d]", "[60s]", "[6h]", "[60s]", "offset 1d"
 	"[5m]", "[60s]", "[30m]", "[60s]", "[1h]", "[60s]", "[3d]", "[60s]", "[30d]", "[60s]",
 	"[7d]", "[10m]", "offset 3d", "offset 30s").Replace
 
-// sizeAnomaliesAfter is when the simulator's two Cloutility nodes finish a
-// backup ten times larger and ten times smaller than their latest: late
+// sizeAnomaliesAfter is when the simulator's two Cloutility nodes start
+// finishing backups ten times larger and ten times smaller than their
+// latest before (one each per live tick, so that Cloutility keeps finishing
+// jobs, as BackupNoJobsFinished's expectations assume): late
 // enough for the exposition taken as the baseline and for 30 s of history in
 // Prometheus, early enough for the alerts' wait.
 const sizeAnomaliesAfter = 40 * time.Second
@@ -89,6 +91,7 @@ const extraTargets = `
     bearer_token_file: ${DEMO_DIR}/clumio_token
     asset_metrics: summary
     cache_ttl: 1h
+    inventory_ttl: 1h
   - name: cleverfox-unhealthy
     vendor: cleverfox
     url: https://${CLEVERFOX_ADDR}/api
@@ -97,6 +100,7 @@ const extraTargets = `
       ca_file: ${DEMO_DIR}/vendorsim-ca.pem
     asset_metrics: unhealthy
     cache_ttl: 1h
+    inventory_ttl: 1h
 `
 
 // TestDashboardsAndAlerts runs every dashboard query and every rule through a

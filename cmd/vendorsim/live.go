@@ -23,13 +23,15 @@ const (
 )
 
 // runLive ticks the fakes every interval until ctx ends. When
-// sizeAnomaliesAfter is positive, the first tick after it gives two
-// Cloutility nodes a backup far from their usual size (sizeAnomalies).
+// sizeAnomaliesAfter is positive, the first tick after it picks two
+// Cloutility nodes, and every tick from then on finishes a backup on each,
+// far from their usual size (pickSizeAnomalies).
 func runLive(ctx context.Context, interval, sizeAnomaliesAfter time.Duration, cloverdx *cloverdxfake.Server, cloutility *cloutilityfake.Server) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	var tick int64
-	start, anomalies := time.Now(), sizeAnomaliesAfter > 0
+	start := time.Now()
+	var anomalies []sizeAnomaly
 	for {
 		select {
 		case <-ctx.Done():
@@ -37,11 +39,15 @@ func runLive(ctx context.Context, interval, sizeAnomaliesAfter time.Duration, cl
 		case now := <-t.C:
 			tick++
 			cloverdx.Update(func(d *cloverdxfake.Data) { finishRuns(d, now, tick) })
-			cloutility.Update(func(d *cloutilityfake.Data) { growStorage(d, interval) })
-			if anomalies && now.Sub(start) >= sizeAnomaliesAfter {
-				anomalies = false
-				cloutility.Update(func(d *cloutilityfake.Data) { sizeAnomalies(d, now) })
-			}
+			cloutility.Update(func(d *cloutilityfake.Data) {
+				growStorage(d, interval)
+				if sizeAnomaliesAfter > 0 && now.Sub(start) >= sizeAnomaliesAfter {
+					if anomalies == nil {
+						anomalies = pickSizeAnomalies(d, now)
+					}
+					finishAnomalousBackups(d, anomalies, now)
+				}
+			})
 		}
 	}
 }
@@ -50,29 +56,43 @@ func runLive(ctx context.Context, interval, sizeAnomaliesAfter time.Duration, cl
 // well past BackupSizeAnomaly's thresholds of 3 and a third.
 const sizeAnomalyFactor = 10
 
-// sizeAnomalies finishes one more backup on each of the first two Cloutility
-// nodes whose latest finished backup reports its transfer: the first moves
-// sizeAnomalyFactor times as much as that one did (ransomware encrypting
-// the node's files), the second a sizeAnomalyFactor-th (a mass deletion).
-func sizeAnomalies(d *cloutilityfake.Data, now time.Time) {
+// sizeAnomaly is a Cloutility node whose backups now transfer mb megabytes.
+type sizeAnomaly struct {
+	consumer *cloutilityfake.Consumer
+	mb       float64
+}
+
+// pickSizeAnomalies picks the first two Cloutility nodes whose latest
+// finished backup the exporter shows with its transfer: from now on the
+// first moves sizeAnomalyFactor times as much per backup (ransomware
+// encrypting the node's files), the second a sizeAnomalyFactor-th (a mass
+// deletion).
+func pickSizeAnomalies(d *cloutilityfake.Data, now time.Time) []sizeAnomaly {
+	factors := []float64{sizeAnomalyFactor, 1.0 / sizeAnomalyFactor}
+	var picked []sizeAnomaly
+	for _, c := range d.Consumers {
+		if len(picked) == len(factors) {
+			break
+		}
+		if latest := latestTransfer(c, now); latest != nil && *latest.TransferredMB > 0 {
+			picked = append(picked, sizeAnomaly{consumer: c, mb: *latest.TransferredMB * factors[len(picked)]})
+		}
+	}
+	return picked
+}
+
+// finishAnomalousBackups finishes one backup now on each anomalous node,
+// so that its new size lasts and its target keeps finishing jobs.
+func finishAnomalousBackups(d *cloutilityfake.Data, anomalies []sizeAnomaly, now time.Time) {
 	nextID := 0
 	for _, c := range d.Consumers {
 		for _, j := range c.Jobs {
 			nextID = max(nextID, j.ID+1)
 		}
 	}
-	factors := []float64{sizeAnomalyFactor, 1.0 / sizeAnomalyFactor}
-	for _, c := range d.Consumers {
-		if len(factors) == 0 {
-			return
-		}
-		latest := latestTransfer(c, now)
-		if latest == nil || *latest.TransferredMB <= 0 {
-			continue
-		}
-		mb := *latest.TransferredMB * factors[0]
-		factors = factors[1:]
-		c.Jobs = append(c.Jobs, cloutilityfake.Job{
+	for _, a := range anomalies {
+		mb := a.mb
+		a.consumer.Jobs = append(a.consumer.Jobs, cloutilityfake.Job{
 			ID: nextID, Type: cloutilityfake.JobBackup, Status: cloutilityfake.JobCompleted,
 			ScheduledStart: now.Add(-time.Minute), ActualStart: now.Add(-time.Minute), Completed: now, TransferredMB: &mb,
 		})

@@ -7,9 +7,9 @@ import (
 	"github.com/backup-exporter/backup_exporter/vendor_clients/cloutility/cloutilityfake"
 )
 
-// TestSizeAnomalies shows that the first node with a transfer gets a backup
-// ten times larger than its latest, the second one ten times smaller, and no
-// other node changes.
+// TestSizeAnomalies shows that the first node with a transfer the exporter
+// shows gets backups ten times larger than its latest, the second ten times
+// smaller, one per tick, and that no other node changes.
 func TestSizeAnomalies(t *testing.T) {
 	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
 	d := cloutilityfake.Generate(1, 60, 0, now)
@@ -21,15 +21,18 @@ func TestSizeAnomalies(t *testing.T) {
 			before[c.ID] = *j.TransferredMB
 		}
 	}
-	sizeAnomalies(d, now)
+	anomalies := pickSizeAnomalies(d, now)
+	for tick := range 2 {
+		finishAnomalousBackups(d, anomalies, now.Add(time.Duration(tick+1)*time.Second))
+	}
 	var factors []float64
 	for _, c := range d.Consumers {
 		if len(c.Jobs) == jobs[c.ID] {
 			continue
 		}
-		j := latestTransfer(c, now)
-		if len(c.Jobs) != jobs[c.ID]+1 || j == nil || !j.Completed.Equal(now) {
-			t.Fatalf("consumer %d: jobs %d → %d, latest %+v; want one more, completed now", c.ID, jobs[c.ID], len(c.Jobs), j)
+		j := latestTransfer(c, now.Add(2*time.Second))
+		if len(c.Jobs) != jobs[c.ID]+2 || j == nil || !j.Completed.Equal(now.Add(2*time.Second)) {
+			t.Fatalf("consumer %d: jobs %d → %d, latest %+v; want two more, the latest completed at the second tick", c.ID, jobs[c.ID], len(c.Jobs), j)
 		}
 		factors = append(factors, *j.TransferredMB/before[c.ID])
 	}
