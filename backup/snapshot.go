@@ -45,6 +45,8 @@ type Snapshot struct {
 	Monitors []Monitor
 	// Samples are vendor-only metrics (backup_<vendor>_…).
 	Samples []Sample
+	// Issues are the items the client dropped or could not read in full.
+	Issues []Issue
 	// PartErrors records the outcome of each part this refresh attempted:
 	// a nil value is a success. A part that is absent was not attempted.
 	PartErrors map[Part]error
