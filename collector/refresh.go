@@ -147,7 +147,8 @@ func (t *Target) build(p backup.Part, snap *backup.Snapshot, fetchedAt time.Time
 		for i, a := range kept {
 			kept[i] = checkedAsset(a, fetchedAt, is)
 		}
-		return assetMetrics(t.labels, &t.cfg, kept)
+		series := assetMetrics(t.labels, &t.cfg, shownAssets(&t.cfg, kept, fetchedAt))
+		return append(series, summaryMetrics(t.labels, &t.cfg, kept, fetchedAt)...)
 	case backup.PartJobs:
 		lookback := t.cfg.Lookback
 		if lookback <= 0 {

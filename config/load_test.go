@@ -50,6 +50,7 @@ func TestLoadGood(t *testing.T) {
 		MaxAssets:         10000,
 		MaxResponseBytes:  16 << 20,
 		MaxRetries:        2,
+		AssetMetrics:      AssetMetricsFull,
 	}
 	// with returns the defaults with some settings overridden.
 	with := func(change func(*Settings)) Settings {
@@ -119,10 +120,15 @@ func TestLoadGood(t *testing.T) {
 			BusinessUnits: []string{"42", "17"},
 		},
 		{
-			Name:     "cloverdx",
-			Vendor:   VendorCloverDX,
-			URL:      "https://etl.example.com/clover",
-			Settings: with(func(s *Settings) { s.ServeStaleFor = 0; s.MaxAssets = 500; s.MaxResponseBytes = 1 << 20 }),
+			Name:   "cloverdx",
+			Vendor: VendorCloverDX,
+			URL:    "https://etl.example.com/clover",
+			Settings: with(func(s *Settings) {
+				s.ServeStaleFor = 0
+				s.MaxAssets = 500
+				s.MaxResponseBytes = 1 << 20
+				s.AssetMetrics = AssetMetricsSummary
+			}),
 			Username: "monitor$etl",
 			Password: "cloverdx-file-password-55d0aa",
 		},
@@ -150,8 +156,8 @@ func TestLoadGood(t *testing.T) {
 	}
 
 	wantWarnings := []string{
-		"testdata/good.yml:69: targets[4].password: secret written inline; prefer password_file or ${ENV}",
-		"testdata/good.yml:74: targets[4].tls_config.insecure_skip_verify: certificate verification is off; prefer ca_file",
+		"testdata/good.yml:70: targets[4].password: secret written inline; prefer password_file or ${ENV}",
+		"testdata/good.yml:75: targets[4].tls_config.insecure_skip_verify: certificate verification is off; prefer ca_file",
 	}
 	if !reflect.DeepEqual(warnings, wantWarnings) {
 		t.Errorf("warnings:\n got %q\nwant %q", warnings, wantWarnings)
@@ -313,6 +319,10 @@ func TestLoadInvalid(t *testing.T) {
 		{"business-units", []string{
 			`9: targets[0].business_units[2]: expected a string, got a mapping`,
 			`9: targets[0].business_units[1]: must not be empty`,
+		}},
+		{"asset-metrics", []string{
+			`2: defaults.asset_metrics: unknown mode "healthy" (want full, unhealthy or summary)`,
+			`7: targets[0].asset_metrics: unknown mode "" (want full, unhealthy or summary)`,
 		}},
 		{"tls-min-version", []string{`7: targets[0].tls_config.min_version: unknown version "SSL3" (want TLS10, TLS11, TLS12 or TLS13)`}},
 		{"tls-cert-without-key", []string{`7: targets[0].tls_config.cert_file: set without key_file`}},
