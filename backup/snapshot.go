@@ -15,10 +15,14 @@ const (
 	PartStorage  Part = "storage"
 	PartAlerts   Part = "alerts"
 	PartMonitors Part = "monitors"
+	// PartRestoreEndpoints is the vendor's open restore endpoints, such as
+	// Clumio's S3 instant-access endpoints. Its series are vendor-only
+	// samples tied to the part (Sample.Part).
+	PartRestoreEndpoints Part = "restore_endpoints"
 )
 
 // Parts lists every Part in exposition order.
-var Parts = []Part{PartAssets, PartJobs, PartStorage, PartAlerts, PartMonitors}
+var Parts = []Part{PartAssets, PartJobs, PartStorage, PartAlerts, PartMonitors, PartRestoreEndpoints}
 
 // Snapshot is everything one refresh of one target learnt. A client fills the
 // parts its vendor has and records each part's outcome with SetPart; the
@@ -43,7 +47,8 @@ type Snapshot struct {
 	Alerts []Alert
 	// Monitors are the vendor's monitors and their state.
 	Monitors []Monitor
-	// Samples are vendor-only metrics (backup_<vendor>_…).
+	// Samples are vendor-only metrics (backup_<vendor>_…). A sample whose
+	// Part is set is served with that part's data.
 	Samples []Sample
 	// PartErrors records the outcome of each part this refresh attempted:
 	// a nil value is a success. A part that is absent was not attempted.
@@ -100,6 +105,9 @@ type Asset struct {
 	LastTransferredBytes *float64
 	// LastSeen is the last check-in of the agent or node.
 	LastSeen time.Time
+	// LastRestore is the end of the newest successful restore of the
+	// asset, where the vendor says which asset a restore was for.
+	LastRestore time.Time
 }
 
 // Job is one finished job, counted once by ID in `backup_jobs_total`.

@@ -100,7 +100,7 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 			}
 		}
 		t.good[partSamples] = partData{fetchedAt: fetchedAt, fresh: true,
-			metrics: sampleMetrics(t.labels, t.descs, t.cfg.Vendor, snap.Samples, is)}
+			metrics: sampleMetrics(t.labels, t.descs, t.cfg.Vendor, samplesOf(snap.Samples, ""), is)}
 	}
 	for p, d := range t.good {
 		if !d.fresh && end.Sub(d.fetchedAt) > t.cfg.ServeStaleFor {
@@ -122,8 +122,18 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 	return t.newView(up, failed, start, end, lastError)
 }
 
-// build turns one successful part of a snapshot into its series.
+// build turns one successful part of a snapshot into its series: the
+// part's own and the vendor-only samples tied to it.
 func (t *Target) build(p backup.Part, snap *backup.Snapshot, fetchedAt time.Time, is issues) []constSample {
+	own := t.buildPart(p, snap, fetchedAt, is)
+	if tied := samplesOf(snap.Samples, p); len(tied) > 0 {
+		own = append(own, sampleMetrics(t.labels, t.descs, t.cfg.Vendor, tied, is)...)
+	}
+	return own
+}
+
+// buildPart builds the series of the part's fields of the snapshot.
+func (t *Target) buildPart(p backup.Part, snap *backup.Snapshot, fetchedAt time.Time, is issues) []constSample {
 	switch p {
 	case backup.PartAssets:
 		kept, dropped := selectAssets(&t.cfg, snap.Assets, is)

@@ -36,7 +36,7 @@ const assetDetailLink = "/d/backup-asset-detail/backup-asset-detail?${__url_time
 
 // overview is the fleet view: health across vendors, targets and tenants.
 func overview() *dashboard.DashboardBuilder {
-	return newDashboard("backup-overview", "Backup overview",
+	return restoreReadiness(newDashboard("backup-overview", "Backup overview",
 		"Backup health across vendors, targets and tenants, from backup_exporter. Needs the recording rules of alerts/backup_exporter.rules.yml.", false).
 		WithRow(dashboard.NewRowBuilder("Fleet")).
 		WithPanel(build(stat.NewPanelBuilder(), panel{
@@ -182,5 +182,5 @@ func overview() *dashboard.DashboardBuilder {
 			},
 		}).OverrideByQuery("B", []dashboard.DynamicConfigValue{
 			{Id: "custom.lineStyle", Value: map[string]any{"fill": "dash", "dash": []int{10, 10}}},
-		}))
+		})))
 }

@@ -273,6 +273,8 @@ func keyOf(name string, l map[string]string) string {
 		return l["target"] + "/" + l["alert_type"]
 	case "BackupMonitorFailing":
 		return l["target"] + "/" + l["monitor_id"]
+	case "BackupInstantAccessEndpointLongLived":
+		return l["target"] + "/" + l["endpoint_id"]
 	}
 	if id := l["asset_id"]; id != "" {
 		return l["target"] + "/" + id
@@ -509,6 +511,7 @@ func expectedAlerts(early, e *exposition, exporter, deadExporter string) (x expe
 			x.add("BackupMonitorFailing", l["target"]+"/"+l["monitor_id"])
 		}
 	})
+	restoreExpectations(e, x, near, now, margin)
 	x.add("BackupExporterDown", deadExporter)
 	e.each("backup_exporter_config_last_reload_successful", func(_ map[string]string, v float64) {
 		if v == 0 {

@@ -69,7 +69,7 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 	if c.lookback <= 0 {
 		c.lookback = config.DefaultSettings.Lookback
 	}
-	resources := []resource{tasksResource, alertsResource, policiesResource, orgUnitsResource}
+	resources := []resource{tasksResource, alertsResource, policiesResource, orgUnitsResource, endpointsResource}
 	for _, k := range assetKinds {
 		resources = append(resources, k.res)
 	}
@@ -83,8 +83,8 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 	return c, nil
 }
 
-// Fetch reads the inventory, the tasks and the alerts in parallel and maps
-// them to a snapshot. Each part fails on its own: a failed read leaves the
+// Fetch reads the inventory, the tasks, the alerts and the S3
+// instant-access endpoints in parallel and maps them to a snapshot. Each part fails on its own: a failed read leaves the
 // other parts' data in the snapshot. Clumio has no storage quota in its API,
 // so there is no storage part.
 func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
@@ -107,6 +107,8 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 		taskErr   error
 		alerts    []backup.Alert
 		alertErr  error
+		endpoints []instantAccessEndpoint
+		epErr     error
 	)
 	run := func(fn func()) {
 		wg.Add(1)
@@ -122,6 +124,7 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	run(func() { rpos, rpoErr = c.fetchPolicies(ctx) })
 	run(func() { tasks, rechecked, taskErr = c.fetchTasks(ctx, now) })
 	run(func() { alerts, alertErr = c.fetchAlerts(ctx) })
+	run(func() { endpoints, epErr = c.fetchEndpoints(ctx) })
 	wg.Wait()
 
 	// Tasks first: they refine the assets' last attempts.
@@ -147,8 +150,13 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	snap.Alerts = alerts
 	snap.SetPart(backup.PartAlerts, alertErr)
 
-	if assetsErr != nil && taskErr != nil && alertErr != nil {
-		return nil, errors.Join(assetsErr, taskErr, alertErr)
+	if epErr == nil {
+		snap.Samples = endpointSamples(endpoints)
+	}
+	snap.SetPart(backup.PartRestoreEndpoints, epErr)
+
+	if assetsErr != nil && taskErr != nil && alertErr != nil && epErr != nil {
+		return nil, errors.Join(assetsErr, taskErr, alertErr, epErr)
 	}
 	return snap, nil
 }

@@ -39,15 +39,16 @@ func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 
 // wantAccept is clumio.md's media type of each path the client reads.
 var wantAccept = map[string]string{
-	"/tasks":                           "application/api.clumio.tasks=v1+json",
-	"/alerts/individual":               "application/api.clumio.individual-alerts=v1+json",
-	"/policies/definitions":            "application/api.clumio.policy-definitions=v1+json",
-	"/organizational-units":            "application/api.clumio.organizational-units=v2+json",
-	"/datasources/aws/ebs-volumes":     "application/api.clumio.aws-ebs-volumes=v1+json",
-	"/datasources/aws/ec2-instances":   "application/api.clumio.aws-ec2-instances=v1+json",
-	"/datasources/aws/rds-resources":   "application/api.clumio.aws-rds-resources=v1+json",
-	"/datasources/aws/dynamodb-tables": "application/api.clumio.aws-dynamodb-tables=v1+json",
-	"/datasources/protection-groups":   "application/api.clumio.protection-groups=v1+json",
+	"/tasks":                                               "application/api.clumio.tasks=v1+json",
+	"/alerts/individual":                                   "application/api.clumio.individual-alerts=v1+json",
+	"/policies/definitions":                                "application/api.clumio.policy-definitions=v1+json",
+	"/organizational-units":                                "application/api.clumio.organizational-units=v2+json",
+	"/datasources/aws/ebs-volumes":                         "application/api.clumio.aws-ebs-volumes=v1+json",
+	"/datasources/aws/ec2-instances":                       "application/api.clumio.aws-ec2-instances=v1+json",
+	"/datasources/aws/rds-resources":                       "application/api.clumio.aws-rds-resources=v1+json",
+	"/datasources/aws/dynamodb-tables":                     "application/api.clumio.aws-dynamodb-tables=v1+json",
+	"/datasources/protection-groups":                       "application/api.clumio.protection-groups=v1+json",
+	"/restores/protection-groups/instant-access-endpoints": "application/api.clumio.restored-protection-group-instant-access-endpoints=v1+json",
 }
 
 // TestRequestHeaders checks the token, the per-resource Accept and the OU

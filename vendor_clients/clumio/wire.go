@@ -231,3 +231,17 @@ type errorEnvelope struct {
 		ErrorMessage string  `json:"error_message"`
 	} `json:"errors"`
 }
+
+// instantAccessEndpoint is one item of
+// /restores/protection-groups/instant-access-endpoints (clumio.md 1.7.9).
+type instantAccessEndpoint struct {
+	ID                       string    `json:"id"`
+	Name                     string    `json:"name"`
+	EndpointStatus           string    `json:"endpoint_status"`
+	ProtectionGroupID        string    `json:"protection_group_id"`
+	ProtectionGroupName      string    `json:"protection_group_name"`
+	ProtectionGroupS3AssetID string    `json:"protection_group_s3_asset_id"`
+	BucketName               string    `json:"bucket_name"`
+	CreatedTimestamp         timestamp `json:"created_timestamp"`
+	ExpiryTimestamp          timestamp `json:"expiry_timestamp"`
+}

@@ -20,6 +20,8 @@ type Data struct {
 	Tasks []Task
 	// Alerts are the individual alerts.
 	Alerts []Alert
+	// Endpoints are the S3 instant-access endpoints.
+	Endpoints []Endpoint
 }
 
 // OU is an organizational unit.
@@ -200,6 +202,7 @@ func Generate(opts Options) *Data {
 	g.alert(Alert{Type: "aws_account_disconnected", Cause: "role_missing", Severity: "error", Status: "active",
 		Raised: g.ago(6 * time.Hour), PrimaryEntity: Entity{ID: g.uuid(), Type: "aws_environment", Value: "123456789012/us-west-2"},
 		OUID: root.ID})
+	g.endpoints()
 	return g.d
 }
 

@@ -39,6 +39,9 @@ type Options struct {
 	// OUs names the organizational units under the root "Global" OU
 	// (default finance, engineering, retail).
 	OUs []string
+	// Clock is the time that moves the instant-access endpoints through
+	// their statuses (default: Now, advancing in real time).
+	Clock func() time.Time
 }
 
 func (o Options) withDefaults() Options {
@@ -64,6 +67,7 @@ type Server struct {
 
 	token   string
 	now     time.Time
+	clock   func() time.Time
 	handler http.Handler
 
 	mu   sync.RWMutex
@@ -84,16 +88,22 @@ const maxRecordedQueries = 256
 // New returns a fake over the data set generated from opts.
 func New(opts Options) *Server {
 	opts = opts.withDefaults()
-	return NewWithData(Generate(opts), opts.Token, opts.Now)
+	s := NewWithData(Generate(opts), opts.Token, opts.Now)
+	if opts.Clock != nil {
+		s.clock = opts.Clock
+	}
+	return s
 }
 
 // NewWithData returns a fake over d, accepting token, whose backup statuses
-// are computed at now.
+// are computed at now. Its clock starts at now and advances in real time.
 func NewWithData(d *Data, token string, now time.Time) *Server {
+	started := time.Now()
 	s := &Server{
 		Faults:  &fakefault.Injector{},
 		token:   token,
 		now:     now,
+		clock:   func() time.Time { return now.Add(time.Since(started)) },
 		data:    d,
 		queries: map[string][]url.Values{},
 	}

@@ -63,6 +63,7 @@ func (s *Server) routes() http.Handler {
 	s.handle(mux, "/policies/definitions/{id}", acceptPolicies, s.getPolicy)
 	s.handle(mux, "/organizational-units", acceptOUs, s.listOUs)
 	s.handle(mux, "/organizational-units/{id}", acceptOUs, s.getOU)
+	s.handle(mux, endpointsPath, acceptEndpoints, s.listEndpoints)
 	for typ, path := range assetPaths {
 		s.handle(mux, path, assetAccepts[typ], s.listAssets(typ))
 		s.handle(mux, path+"/{id}", assetAccepts[typ], s.getAsset(typ))

@@ -1,0 +1,42 @@
+package dashboards
+
+import (
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+	"github.com/grafana/grafana-foundation-sdk/go/units"
+)
+
+// endpointKey identifies one instant-access endpoint of one scrape, and
+// endpointColumns are the columns of the endpoints table.
+const (
+	endpointKey     = "job, instance, target, vendor, endpoint_id"
+	endpointColumns = "target, endpoint, endpoint_id, protection_group, bucket"
+)
+
+// withEndpointInfo joins a per-endpoint expression with the endpoint's info
+// and aggregates it to the table's columns, so that the table's merge joins
+// the rows of its queries (and the replicas of an HA pair).
+func withEndpointInfo(expr string) string {
+	return "max by (" + endpointColumns + ") (\n(" + expr + ")\n* on (" + endpointKey +
+		") group_left (endpoint, protection_group, bucket)\nbackup_clumio_instant_access_endpoint_info{" + selTarget + "}\n)"
+}
+
+// restoreReadiness adds the overview's "Restore readiness" row: the open
+// restore endpoints.
+func restoreReadiness(b *dashboard.DashboardBuilder) *dashboard.DashboardBuilder {
+	return b.WithRow(dashboard.NewRowBuilder("Restore readiness")).
+		WithPanel(build(newTable(), panel{
+			title: "Open instant-access endpoints",
+			description: "Clumio S3 instant-access endpoints that are not expired: how long each has been open and when it expires (empty: never). " +
+				"Past 7 days, or without expiry, BackupInstantAccessEndpointLongLived fires.",
+			unit: units.Seconds, w: 24, h: 8,
+			queries: []query{
+				{expr: withEndpointInfo(`time() - backup_clumio_instant_access_endpoint_created_timestamp_seconds{` + selTarget + `}`), instant: true, table: true},
+				{expr: withEndpointInfo(`backup_clumio_instant_access_endpoint_expiry_timestamp_seconds{` + selTarget + `} - time()`), instant: true, table: true},
+			},
+		}).
+			WithTransformation(dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}}).
+			WithTransformation(dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
+				"excludeByName": map[string]any{"Time": true},
+				"renameByName":  map[string]any{"Value #A": "Open for", "Value #B": "Expires in"},
+			}}))
+}
