@@ -111,6 +111,10 @@ func TestLoadGood(t *testing.T) {
 			Username:      "monitor@example.com",
 			Password:      "inline-cloutility-password-e4e4",
 			BusinessUnits: []string{"42", "17"},
+			RestoreTests: []RestoreTest{
+				{Match: RPOMatch{Tenant: "Finance", AssetType: "cloutility_node"}, Every: model.Duration(30 * 24 * time.Hour)},
+				{Match: RPOMatch{Asset: "fileserver", AssetID: "408"}, Every: model.Duration(DefaultRestoreTestEvery)},
+			},
 		},
 		{
 			Name:     "cloverdx",
@@ -146,6 +150,7 @@ func TestLoadGood(t *testing.T) {
 	wantWarnings := []string{
 		"testdata/good.yml:67: targets[4].password: secret written inline; prefer password_file or ${ENV}",
 		"testdata/good.yml:72: targets[4].tls_config.insecure_skip_verify: certificate verification is off; prefer ca_file",
+		"testdata/good.yml:76: targets[4].restore_tests[1]: every 90d is longer than history 5w: after a restart, restores older than history are not read, so the assets look untested; raise history to at least 90d",
 	}
 	if !reflect.DeepEqual(warnings, wantWarnings) {
 		t.Errorf("warnings:\n got %q\nwant %q", warnings, wantWarnings)
@@ -280,6 +285,10 @@ func TestLoadInvalid(t *testing.T) {
 		{"negative", []string{
 			`6: targets[0].max_retries: must not be negative, got -1`,
 			`7: targets[0].requests_per_second: must not be negative, got -0.5`,
+		}},
+		{"restore-test", []string{
+			`11: targets[0].restore_tests[0].every: must be positive, got 0s`,
+			`12: targets[0].restore_tests[1].match.tennant: unknown key (did you mean tenant?)`,
 		}},
 		{"lookback-history", []string{`2: defaults.lookback: 2d is longer than history 1d`}},
 		{"history-override", []string{`8: targets[0].history: 1d is shorter than lookback 2d`}},

@@ -78,6 +78,7 @@ func rawFromTarget(t Target) rawTarget {
 		Settings:           rawFromSettings(t.Settings),
 		ProxyURL:           redactURL(t.ProxyURL),
 		RPOOverrides:       t.RPOOverrides,
+		RestoreTests:       t.RestoreTests,
 		BearerToken:        t.BearerToken.String(),
 		OrganizationalUnit: t.OrganizationalUnit,
 		APIKey:             t.APIKey.String(),

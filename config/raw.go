@@ -40,6 +40,7 @@ type rawTarget struct {
 	TLSConfig    *TLSConfig    `yaml:"tls_config,omitempty"`
 	ProxyURL     string        `yaml:"proxy_url,omitempty"`
 	RPOOverrides []RPOOverride `yaml:"rpo_overrides,omitempty"`
+	RestoreTests []RestoreTest `yaml:"restore_tests,omitempty"`
 	Include      *AssetFilter  `yaml:"include,omitempty"`
 	Exclude      *AssetFilter  `yaml:"exclude,omitempty"`
 

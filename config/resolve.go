@@ -80,6 +80,7 @@ func (l *loader) resolveTarget(path string, r *rawTarget, defaults Settings) Tar
 			l.errorf(p, "must be positive, got %s", o.RPO)
 		}
 	}
+	t.RestoreTests = l.resolveRestoreTests(path, r.RestoreTests, t.History)
 	if r.Include != nil {
 		t.Include = *r.Include
 		l.checkNonEmpty(path+".include.tenants", r.Include.Tenants)

@@ -20,10 +20,29 @@ func withEndpointInfo(expr string) string {
 		") group_left (endpoint, protection_group, bucket)\nbackup_clumio_instant_access_endpoint_info{" + selTarget + "}\n)"
 }
 
-// restoreReadiness adds the overview's "Restore readiness" row: the open
-// restore endpoints.
+// restoreReadiness adds the overview's "Restore readiness" row: restore
+// freshness by tenant and the open restore endpoints.
 func restoreReadiness(b *dashboard.DashboardBuilder) *dashboard.DashboardBuilder {
+	countColumn := []dashboard.DynamicConfigValue{{Id: "unit", Value: units.Short}}
 	return b.WithRow(dashboard.NewRowBuilder("Restore readiness")).
+		WithPanel(build(newTable(), panel{
+			title: "Restore freshness by tenant",
+			description: "Per tenant: the assets that restore_tests opts in, how many of them had a successful restore within their interval (the others fire BackupRestoreNotTested), " +
+				"and the age of the oldest last restore among the tenant's restored assets. Only Clumio and Cloutility say which asset a restore was for.",
+			unit: units.Seconds, w: 24, h: 8,
+			queries: []query{
+				{expr: "count by (tenant) (\n" + withInfo(`backup_asset_restore_test_interval_seconds{`+selTarget+`}`, selTenant) + "\n)", instant: true, table: true},
+				{expr: "count by (tenant) (\n" + withInfo(`time() - backup_asset_last_restore_timestamp_seconds{`+selTarget+`} <= backup_asset_restore_test_interval_seconds{`+selTarget+`}`, selTenant) + "\n)", instant: true, table: true},
+				{expr: "max by (tenant) (\n" + withInfo(`time() - backup_asset_last_restore_timestamp_seconds{`+selTarget+`}`, selTenant) + "\n)", instant: true, table: true},
+			},
+		}).
+			OverrideByQuery("A", countColumn).
+			OverrideByQuery("B", countColumn).
+			WithTransformation(dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}}).
+			WithTransformation(dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
+				"excludeByName": map[string]any{"Time": true},
+				"renameByName":  map[string]any{"Value #A": "Opted in", "Value #B": "Restored within interval", "Value #C": "Oldest last restore"},
+			}})).
 		WithPanel(build(newTable(), panel{
 			title: "Open instant-access endpoints",
 			description: "Clumio S3 instant-access endpoints that are not expired: how long each has been open and when it expires (empty: never). " +

@@ -228,7 +228,7 @@ func TestDashboardsAndAlerts(t *testing.T) {
 }
 
 // perAssetAlerts are the alerts that name one asset.
-var perAssetAlerts = []string{"BackupRPOViolated", "BackupNeverSucceeded", "BackupLastRunFailed", "BackupAgentNotSeen"}
+var perAssetAlerts = []string{"BackupRPOViolated", "BackupNeverSucceeded", "BackupLastRunFailed", "BackupAgentNotSeen", "BackupRestoreNotTested"}
 
 func groupFiring(all []promAlert) map[string][]promAlert {
 	out := map[string][]promAlert{}

@@ -2,7 +2,10 @@
 
 package e2e
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
 // restoreExpectations adds what the restore-readiness alerts should fire
 // for, from the exposition alone. now and margin are expectedAlerts'.
@@ -21,4 +24,19 @@ func restoreExpectations(e *exposition, x expectations, near map[string]bool, no
 			near[k] = true
 		}
 	})
+
+	lastRestore := e.byAsset("backup_asset_last_restore_timestamp_seconds", nil)
+	for key, every := range e.byAsset("backup_asset_restore_test_interval_seconds", nil) {
+		target, _, _ := strings.Cut(key, "/")
+		if e.up[target] == 0 {
+			continue
+		}
+		last, ok := lastRestore[key]
+		switch {
+		case !ok || now-last > every+margin:
+			x.add("BackupRestoreNotTested", key)
+		case math.Abs(now-last-every) <= margin:
+			near[key] = true
+		}
+	}
 }

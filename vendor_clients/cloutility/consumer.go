@@ -27,6 +27,9 @@ type consumerState struct {
 	lastDuration    *time.Duration
 	lastTransferred *float64
 	lastSuccess     time.Time
+	// lastRestore is the end of the newest successful restore (or
+	// retrieve) job, carried forward like lastSuccess.
+	lastRestore time.Time
 }
 
 // consumerRead is what one refresh read of one consumer.

@@ -31,6 +31,8 @@ type Client struct {
 	now      func() time.Time
 	pageSize int
 	lookback time.Duration
+	// history is how far back the first refresh reads completed restores.
+	history time.Duration
 	// headers holds the request headers of each Accept media type, built
 	// once: the token, the media type and the OU.
 	headers map[string]http.Header
@@ -60,6 +62,7 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 		now:      now,
 		pageSize: t.PageSize,
 		lookback: t.Lookback,
+		history:  t.History,
 		headers:  map[string]http.Header{},
 		tasks:    newTaskTracker(),
 	}
@@ -68,6 +71,9 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 	}
 	if c.lookback <= 0 {
 		c.lookback = config.DefaultSettings.Lookback
+	}
+	if c.history <= 0 {
+		c.history = config.DefaultSettings.History
 	}
 	resources := []resource{tasksResource, alertsResource, policiesResource, orgUnitsResource, endpointsResource}
 	for _, k := range assetKinds {

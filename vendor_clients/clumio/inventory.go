@@ -149,6 +149,7 @@ func (c *Client) asset(k assetKind, it *inventoryItem) (backup.Asset, bool) {
 		}
 		a.LastDuration = h.lastDuration
 	}
+	a.LastRestore = c.tasks.lastRestore[it.ID]
 	return a, true
 }
 

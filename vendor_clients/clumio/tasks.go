@@ -37,7 +37,13 @@ const (
 	// recheckChunk is how many task ids one re-check request asks for, to
 	// keep the filter (and the URL) short.
 	recheckChunk = 50
+	// maxTaskHistory is how far back /tasks may be filtered by
+	// created_timestamp: at most the last 6 months (clumio.md 1.6).
+	maxTaskHistory = 180 * 24 * time.Hour
 )
+
+// restoreCategories are the task categories that restore an asset.
+var restoreCategories = []string{"restore", "snapshot_restore"}
 
 // taskTracker is the tasks state kept between refreshes: where the next
 // refresh starts reading, the tasks still running, and each asset's task
@@ -52,6 +58,13 @@ type taskTracker struct {
 	// byAsset is the backup-task history of each asset, by Clumio asset id
 	// (the tasks' primary_entity.id).
 	byAsset map[string]*assetHistory
+	// lastRestore is the end of each asset's newest completed restore task,
+	// by the restore's primary_entity.id, carried forward from refresh to
+	// refresh.
+	lastRestore map[string]time.Time
+	// restoresRead is set once the completed restores of the history window
+	// have been read; until then every refresh asks for them.
+	restoresRead bool
 }
 
 // trackedTask is an unfinished task.
@@ -78,15 +91,18 @@ type assetHistory struct {
 }
 
 func newTaskTracker() taskTracker {
-	return taskTracker{unfinished: map[string]trackedTask{}, byAsset: map[string]*assetHistory{}}
+	return taskTracker{unfinished: map[string]trackedTask{}, byAsset: map[string]*assetHistory{}, lastRestore: map[string]time.Time{}}
 }
 
 // fetchTasks lists the job tasks created since the watermark (the lookback
 // window on the first refresh) and re-reads the unfinished tasks by id. It
 // returns the tasks and the set of ids re-read.
 //
-// The first refresh needs no longer history than the lookback: each asset's
-// last success comes from the inventory's last_backup_timestamp.
+// The first refresh needs no longer history than the lookback for backups:
+// each asset's last success comes from the inventory's
+// last_backup_timestamp. Restores have no such summary, so until it
+// succeeds once a refresh also lists the completed restores of the history
+// window (at most the 6 months the filter allows).
 func (c *Client) fetchTasks(ctx context.Context, now time.Time) ([]task, map[string]bool, error) {
 	since := c.tasks.watermark
 	if floor := now.Add(-c.lookback); since.Before(floor) {
@@ -99,12 +115,19 @@ func (c *Client) fetchTasks(ctx context.Context, now time.Time) ([]task, map[str
 	slices.Sort(ids)
 	chunks := slices.Collect(slices.Chunk(ids, recheckChunk))
 
-	results := make([][]task, 1+len(chunks))
+	queries := []listQuery{{Filter: Filter{}.Since("created_timestamp", since).In("category", jobCategories...)}}
+	for _, chunk := range chunks {
+		queries = append(queries, listQuery{Filter: Filter{}.In("id", chunk...)})
+	}
+	if !c.tasks.restoresRead {
+		from := now.Add(-min(max(c.history, c.lookback), maxTaskHistory))
+		queries = append(queries, listQuery{Filter: Filter{}.Since("created_timestamp", from).
+			In("category", restoreCategories...).In("status", "completed")})
+	}
+
+	results := make([][]task, len(queries))
 	err := httpapi.ForEach(ctx, len(results), c.api.MaxConcurrency(), func(ctx context.Context, i int) error {
-		q := listQuery{Filter: Filter{}.Since("created_timestamp", since).In("category", jobCategories...)}
-		if i > 0 {
-			q = listQuery{Filter: Filter{}.In("id", chunks[i-1]...)}
-		}
+		q := queries[i]
 		ts, err := list[task](ctx, c, tasksResource, q)
 		if err != nil {
 			return err
@@ -115,6 +138,7 @@ func (c *Client) fetchTasks(ctx context.Context, now time.Time) ([]task, map[str
 	if err != nil {
 		return nil, nil, err
 	}
+	c.tasks.restoresRead = true
 	rechecked := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		rechecked[id] = true
@@ -148,6 +172,11 @@ func (tr *taskTracker) apply(tasks []task, rechecked map[string]bool, now time.T
 				tr.byAsset[t.PrimaryEntity.ID] = h
 			}
 			h.observe(t, status)
+		}
+		if slices.Contains(restoreCategories, t.Category) && status == backup.StatusSuccess && t.PrimaryEntity != nil && t.PrimaryEntity.ID != "" {
+			if end := taskEnd(t); end.After(tr.lastRestore[t.PrimaryEntity.ID]) {
+				tr.lastRestore[t.PrimaryEntity.ID] = end
+			}
 		}
 		switch {
 		case status.Finished():
@@ -215,6 +244,11 @@ func (tr *taskTracker) prune(assets []backup.Asset) {
 	for id := range tr.byAsset {
 		if !keep[id] {
 			delete(tr.byAsset, id)
+		}
+	}
+	for id := range tr.lastRestore {
+		if !keep[id] {
+			delete(tr.lastRestore, id)
 		}
 	}
 }
