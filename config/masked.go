@@ -79,6 +79,7 @@ func rawFromTarget(t Target) rawTarget {
 		ProxyURL:           redactURL(t.ProxyURL),
 		RPOOverrides:       t.RPOOverrides,
 		RestoreTests:       t.RestoreTests,
+		RestoreDrills:      t.RestoreDrills,
 		BearerToken:        t.BearerToken.String(),
 		OrganizationalUnit: t.OrganizationalUnit,
 		APIKey:             t.APIKey.String(),

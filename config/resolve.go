@@ -81,6 +81,7 @@ func (l *loader) resolveTarget(path string, r *rawTarget, defaults Settings) Tar
 		}
 	}
 	t.RestoreTests = l.resolveRestoreTests(path, r.RestoreTests, t.History)
+	t.RestoreDrills = l.resolveRestoreDrills(path, r.RestoreDrills)
 	if r.Include != nil {
 		t.Include = *r.Include
 		l.checkNonEmpty(path+".include.tenants", r.Include.Tenants)

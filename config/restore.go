@@ -52,3 +52,104 @@ func (l *loader) resolveRestoreTests(path string, in []RestoreTest, history time
 	}
 	return out
 }
+
+// Restore drill limits and defaults.
+const (
+	// MinDrillEvery is the shortest interval between two runs of a drill.
+	MinDrillEvery = time.Hour
+	// MaxDrillEndpointTTL is the longest a drill's endpoint may live, so
+	// that BackupInstantAccessEndpointLongLived never fires for one.
+	MaxDrillEndpointTTL = 7 * 24 * time.Hour
+	// DefaultDrillEndpointTTL and DefaultDrillTimeout apply when a drill
+	// does not set endpoint_ttl or timeout.
+	DefaultDrillEndpointTTL = 24 * time.Hour
+	DefaultDrillTimeout     = 30 * time.Minute
+)
+
+// RestoreDrill is one automated restore test of a Clumio target: every
+// Every, restore the newest backup of the protection group as an S3
+// instant-access endpoint that expires after EndpointTTL, and follow its task
+// until it ends or Timeout passes. Drills only run with
+// --restore-drills.enabled.
+type RestoreDrill struct {
+	// Name is unique within the target; it is the `drill` label and marks
+	// the endpoints the drill creates.
+	Name string `yaml:"name"`
+	// ProtectionGroup is the protection group's id or name.
+	ProtectionGroup string `yaml:"protection_group"`
+	// Every is the interval between runs, at least MinDrillEvery.
+	Every model.Duration `yaml:"every"`
+	// EndpointTTL is how long the restored endpoint lives, at most
+	// MaxDrillEndpointTTL.
+	EndpointTTL model.Duration `yaml:"endpoint_ttl,omitempty"`
+	// Timeout bounds one run, from the request to the task's end.
+	Timeout model.Duration `yaml:"timeout,omitempty"`
+}
+
+// resolveRestoreDrills checks a target's restore_drills and fills in the
+// defaults.
+func (l *loader) resolveRestoreDrills(path string, in []RestoreDrill) []RestoreDrill {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]RestoreDrill, 0, len(in))
+	firstByName := map[string]int{}
+	for i, d := range in {
+		p := fmt.Sprintf("%s.restore_drills[%d]", path, i)
+		switch {
+		case l.failed[p+".name"]:
+		case d.Name == "":
+			l.errorf(p+".name", "required")
+		case !validDrillName(d.Name):
+			l.errorf(p+".name", "%q: use letters, digits, '-' and '_' only (it names the drill's endpoints)", d.Name)
+		default:
+			if first, dup := firstByName[d.Name]; dup {
+				l.errorf(p+".name", "duplicate drill name %q (first at restore_drills[%d])", d.Name, first)
+			} else {
+				firstByName[d.Name] = i
+			}
+		}
+		if d.ProtectionGroup == "" && !l.failed[p+".protection_group"] {
+			l.errorf(p+".protection_group", "required (the protection group's id or name)")
+		}
+		switch {
+		case l.failed[p+".every"]:
+		case !l.has(p + ".every"):
+			l.errorf(p+".every", "required (at least %s)", model.Duration(MinDrillEvery))
+		case time.Duration(d.Every) < MinDrillEvery:
+			l.errorf(p+".every", "%s is shorter than %s: drills create endpoints, run them at most hourly", d.Every, model.Duration(MinDrillEvery))
+		}
+		switch {
+		case l.failed[p+".endpoint_ttl"]:
+		case !l.has(p + ".endpoint_ttl"):
+			d.EndpointTTL = model.Duration(DefaultDrillEndpointTTL)
+		case d.EndpointTTL <= 0:
+			l.errorf(p+".endpoint_ttl", "must be positive, got %s", d.EndpointTTL)
+		case time.Duration(d.EndpointTTL) > MaxDrillEndpointTTL:
+			l.errorf(p+".endpoint_ttl", "%s is longer than %s: a drill's endpoint must expire within a week", d.EndpointTTL, model.Duration(MaxDrillEndpointTTL))
+		}
+		switch {
+		case l.failed[p+".timeout"]:
+		case !l.has(p + ".timeout"):
+			d.Timeout = model.Duration(DefaultDrillTimeout)
+		case d.Timeout <= 0:
+			l.errorf(p+".timeout", "must be positive, got %s", d.Timeout)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// validDrillName reports whether name fits in an endpoint name and a label
+// value without escaping.
+func validDrillName(name string) bool {
+	if len(name) > 64 {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
