@@ -22,6 +22,12 @@ type Data struct {
 	Alerts []Alert
 	// Endpoints are the S3 instant-access endpoints.
 	Endpoints []Endpoint
+	// PGBackups are the protection group backups (with their S3 asset's):
+	// only the drill-ready group has some.
+	PGBackups []PGBackup
+	// DrillReadyGroup names the protection group that a restore drill can
+	// restore; empty when the data set has none.
+	DrillReadyGroup string
 }
 
 // OU is an organizational unit.
@@ -203,6 +209,7 @@ func Generate(opts Options) *Data {
 		Raised: g.ago(6 * time.Hour), PrimaryEntity: Entity{ID: g.uuid(), Type: "aws_environment", Value: "123456789012/us-west-2"},
 		OUID: root.ID})
 	g.endpoints()
+	g.drillReady()
 	return g.d
 }
 

@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/backup-exporter/backup_exporter/vendor_clients/fakefault"
@@ -77,8 +78,17 @@ type Server struct {
 	tasksNewestFirst []Task
 	selections       selectionCache
 
+	// The restores requested by POSTs: their schedules (runs, counted by
+	// pendingRuns so that reads skip the write lock when there are none),
+	// the faults that fail them, and a sequence for their ids.
+	runs          []restoreRun
+	pendingRuns   atomic.Int32
+	restoreFaults map[string]bool
+	restoreN      int
+
 	qmu     sync.Mutex
 	queries map[string][]url.Values
+	methods map[string]int
 }
 
 // maxRecordedQueries bounds the queries kept per path for Queries, so that a
@@ -106,6 +116,9 @@ func NewWithData(d *Data, token string, now time.Time) *Server {
 		clock:   func() time.Time { return now.Add(time.Since(started)) },
 		data:    d,
 		queries: map[string][]url.Values{},
+		methods: map[string]int{},
+
+		restoreFaults: map[string]bool{},
 	}
 	s.sortTasks()
 	s.handler = s.Faults.Wrap(s.routes())
@@ -142,6 +155,7 @@ func (s *Server) record(r *http.Request) {
 		q = q[1:]
 	}
 	s.queries[r.URL.Path] = append(q, r.URL.Query())
+	s.methods[r.Method]++
 }
 
 // visibleOUs returns the OU ids visible under the request's OU header: the
