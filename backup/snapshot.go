@@ -161,3 +161,30 @@ func Float(v float64) *float64 { return &v }
 
 // Duration returns a pointer to d, for Asset.LastDuration.
 func Duration(d time.Duration) *time.Duration { return &d }
+
+// DrillOutcome is how one run of a restore drill ended.
+type DrillOutcome string
+
+// The outcomes of a restore drill run.
+const (
+	// DrillSuccess: the restore completed.
+	DrillSuccess DrillOutcome = "success"
+	// DrillFailed: the request was refused, the restore failed, or it did
+	// not end in time.
+	DrillFailed DrillOutcome = "failed"
+	// DrillSkipped: a drill endpoint newer than the drill's interval exists
+	// (made by another replica, or before a restart), so nothing was
+	// created.
+	DrillSkipped DrillOutcome = "skipped"
+)
+
+// DrillResult is what one run of a restore drill found.
+type DrillResult struct {
+	// Outcome is how the run ended.
+	Outcome DrillOutcome
+	// Message says why a run failed or was skipped; the engine redacts it.
+	Message string
+	// Restored is, for a skipped run, when the existing drill restore that
+	// made it skip succeeded; zero when it has not (yet).
+	Restored time.Time
+}

@@ -33,6 +33,8 @@ type Client struct {
 	lookback time.Duration
 	// history is how far back the first refresh reads completed restores.
 	history time.Duration
+	// drillPoll is how often a restore drill reads its task.
+	drillPoll time.Duration
 	// headers holds the request headers of each Accept media type, built
 	// once: the token, the media type and the OU.
 	headers map[string]http.Header
@@ -57,14 +59,15 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 		now = time.Now
 	}
 	c := &Client{
-		api:      api,
-		logger:   logger,
-		now:      now,
-		pageSize: t.PageSize,
-		lookback: t.Lookback,
-		history:  t.History,
-		headers:  map[string]http.Header{},
-		tasks:    newTaskTracker(),
+		api:       api,
+		logger:    logger,
+		now:       now,
+		pageSize:  t.PageSize,
+		lookback:  t.Lookback,
+		history:   t.History,
+		drillPoll: drillPollInterval,
+		headers:   map[string]http.Header{},
+		tasks:     newTaskTracker(),
 	}
 	if c.pageSize <= 0 {
 		c.pageSize = config.DefaultSettings.PageSize
@@ -75,7 +78,7 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 	if c.history <= 0 {
 		c.history = config.DefaultSettings.History
 	}
-	resources := []resource{tasksResource, alertsResource, policiesResource, orgUnitsResource, endpointsResource}
+	resources := []resource{tasksResource, alertsResource, policiesResource, orgUnitsResource, endpointsResource, pgBackupsResource, s3BackupsResource}
 	for _, k := range assetKinds {
 		resources = append(resources, k.res)
 	}
