@@ -44,6 +44,7 @@ func run(args []string, stdout, stderr *os.File) int {
 		maxRequests   = app.Flag("web.max-requests", "Scrapes served at once; past it the exporter answers 503. 0 means no limit.").Default("40").Int()
 		probeOnly     = app.Flag("web.probe-only", "Serve only the exporter's own metrics on the telemetry path; targets are fetched only through /probe.").Bool()
 		timeoutOffset = app.Flag("web.scrape-timeout-offset", "Subtracted from Prometheus' X-Prometheus-Scrape-Timeout-Seconds, to leave time to answer.").Default("500ms").Duration()
+		restoreDrills = app.Flag("restore-drills.enabled", "Run the targets' restore_drills (they create self-expiring restore endpoints). Enable it on one replica of an HA pair only.").Bool()
 		webFlags      = kingpinflag.AddFlags(app, ":9860")
 	)
 	logConfig := &promslog.Config{}
@@ -71,9 +72,10 @@ func run(args []string, stdout, stderr *os.File) int {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	reloader, err := newReloader(*configFile, logger, selfRegistry, collector.Options{
-		Logger:     logger,
-		Registerer: selfRegistry,
-		UserAgent:  exporterName + "/" + version.Version,
+		Logger:        logger,
+		Registerer:    selfRegistry,
+		UserAgent:     exporterName + "/" + version.Version,
+		RestoreDrills: *restoreDrills,
 	})
 	if err != nil {
 		logger.Error("Cannot start with this configuration", "err", err)

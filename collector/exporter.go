@@ -32,6 +32,9 @@ type Options struct {
 	Registerer prometheus.Registerer
 	// UserAgent is sent upstream, such as "backup_exporter/0.1.0".
 	UserAgent string
+	// RestoreDrills lets the targets' restore_drills run
+	// (--restore-drills.enabled); off, they are ignored.
+	RestoreDrills bool
 }
 
 // Exporter serves the backup metrics of every configured target.
@@ -39,6 +42,7 @@ type Exporter struct {
 	logger    *slog.Logger
 	now       func() time.Time
 	userAgent string
+	drills    bool
 	self      *selfMetrics
 	samples   *sampleDescs
 
@@ -72,6 +76,7 @@ func NewExporter(cfg *config.Config, opts Options) (*Exporter, error) {
 		logger:    opts.Logger,
 		now:       opts.Now,
 		userAgent: opts.UserAgent,
+		drills:    opts.RestoreDrills,
 		self:      newSelfMetrics(),
 		samples:   newSampleDescs(),
 		targets:   map[string]*Target{},
@@ -139,6 +144,7 @@ func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 
 	for _, t := range built {
 		t.self.init()
+		t.startDrills()
 	}
 	for name, t := range old {
 		if next[name] == t {
