@@ -21,7 +21,7 @@ func withEndpointInfo(expr string) string {
 }
 
 // restoreReadiness adds the overview's "Restore readiness" row: restore
-// freshness by tenant and the open restore endpoints.
+// freshness by tenant, the restore drills and the open restore endpoints.
 func restoreReadiness(b *dashboard.DashboardBuilder) *dashboard.DashboardBuilder {
 	countColumn := []dashboard.DynamicConfigValue{{Id: "unit", Value: units.Short}}
 	return b.WithRow(dashboard.NewRowBuilder("Restore readiness")).
@@ -42,6 +42,22 @@ func restoreReadiness(b *dashboard.DashboardBuilder) *dashboard.DashboardBuilder
 			WithTransformation(dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
 				"excludeByName": map[string]any{"Time": true},
 				"renameByName":  map[string]any{"Value #A": "Opted in", "Value #B": "Restored within interval", "Value #C": "Oldest last restore"},
+			}})).
+		WithPanel(build(newTable(), panel{
+			title: "Restore drills",
+			description: "Each restore drill (run with --restore-drills.enabled): its current status, how long ago it last succeeded and how long its latest run took. " +
+				"A failed run fires BackupRestoreDrillFailed, no success within twice its interval BackupRestoreDrillStale.",
+			unit: units.Seconds, w: 24, h: 6,
+			queries: []query{
+				{expr: `max by (target, drill, status) (backup_restore_drill_last_status{` + selTarget + `})`, instant: true, table: true},
+				{expr: `max by (target, drill) (time() - backup_restore_drill_last_success_timestamp_seconds{` + selTarget + `})`, instant: true, table: true},
+				{expr: `max by (target, drill) (backup_restore_drill_last_duration_seconds{` + selTarget + `})`, instant: true, table: true},
+			},
+		}).
+			WithTransformation(dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}}).
+			WithTransformation(dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
+				"excludeByName": map[string]any{"Time": true, "Value #A": true},
+				"renameByName":  map[string]any{"Value #B": "Last success", "Value #C": "Last run took"},
 			}})).
 		WithPanel(build(newTable(), panel{
 			title: "Open instant-access endpoints",

@@ -33,13 +33,16 @@ var historyBound = map[string]bool{
 	"BackupNoJobsFinished":      true,
 	"BackupStorageFillingUp":    true,
 	"BackupJobFailureRatioHigh": true,
+	"BackupRestoreDrillStale":   true,
 }
 
 // compress shrinks the rules' day- and hour-long windows to what a run of a
 // minute can fill. A 60 s window and a 30 s offset keep every expression's
 // shape: a rate over a window, a trend extrapolated four days ahead, a series
 // that must already have existed.
-var compress = strings.NewReplacer("[1d]", "[60s]", "[6h]", "[60s]", "offset 1d", "offset 30s", "offset 6h", "offset 30s").Replace
+var compress = strings.NewReplacer("[1d]", "[60s]", "[6h]", "[60s]", "offset 1d", "offset 30s", "offset 6h", "offset 30s",
+	// A drill runs once an hour at most: one failed run stands for two.
+	"sum without (result) (backup_restore_drills_total) >= 2", "sum without (result) (backup_restore_drills_total) >= 1").Replace
 
 // extraTargets are appended to scripts/demo.yml: a target whose token is
 // refused (auth failing, target down) and one whose API works for a few
@@ -75,7 +78,7 @@ func TestDashboardsAndAlerts(t *testing.T) {
 	t.Setenv("BAD_TOKEN", "not-the-simulators-token")
 	start(t, nil, binary(t, "vendorsim"), "--clumio.listen=", "--cleverfox.listen=", "--cloutility.listen=",
 		"--cloverdx.listen="+flakyAddr, "--fault.start-after=6s", "--fault.429-rate=1", "--fault.retry-after=1s")
-	d := startDemoWith(t, cfgPath, []string{"--live.interval=1s"})
+	d := startDemoWith(t, cfgPath, []string{"--live.interval=1s"}, "--restore-drills.enabled")
 	// The flaky target's first refresh must succeed before its faults start,
 	// so that there is a snapshot to go stale: probe it now.
 	if body := get(t, "http://"+d.exporterAddr+"/probe?target=cloverdx-flaky", nil); !bytes.Contains(body, []byte(`backup_up{target="cloverdx-flaky",vendor="cloverdx"} 1`)) {
@@ -275,6 +278,8 @@ func keyOf(name string, l map[string]string) string {
 		return l["target"] + "/" + l["monitor_id"]
 	case "BackupInstantAccessEndpointLongLived":
 		return l["target"] + "/" + l["endpoint_id"]
+	case "BackupRestoreDrillFailed", "BackupRestoreDrillStale":
+		return l["target"] + "/" + l["drill"]
 	}
 	if id := l["asset_id"]; id != "" {
 		return l["target"] + "/" + id

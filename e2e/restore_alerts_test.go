@@ -25,6 +25,26 @@ func restoreExpectations(e *exposition, x expectations, near map[string]bool, no
 		}
 	})
 
+	// Drills: BackupRestoreDrillStale as the end-to-end test's compressed
+	// rule has it (a drill without success after one run).
+	drillSuccess, drillRuns := map[string]float64{}, map[string]float64{}
+	e.each("backup_restore_drill_last_success_timestamp_seconds", func(l map[string]string, v float64) {
+		drillSuccess[l["target"]+"/"+l["drill"]] = v
+	})
+	e.each("backup_restore_drills_total", func(l map[string]string, v float64) { drillRuns[l["target"]+"/"+l["drill"]] += v })
+	e.each("backup_restore_drill_interval_seconds", func(l map[string]string, every float64) {
+		k := l["target"] + "/" + l["drill"]
+		last, ok := drillSuccess[k]
+		if (ok && now-last > 2*every) || (!ok && drillRuns[k] >= 1) {
+			x.add("BackupRestoreDrillStale", k)
+		}
+	})
+	e.each("backup_restore_drill_last_status", func(l map[string]string, v float64) {
+		if l["status"] == "failed" && v == 1 {
+			x.add("BackupRestoreDrillFailed", l["target"]+"/"+l["drill"])
+		}
+	})
+
 	lastRestore := e.byAsset("backup_asset_last_restore_timestamp_seconds", nil)
 	for key, every := range e.byAsset("backup_asset_restore_test_interval_seconds", nil) {
 		target, _, _ := strings.Cut(key, "/")
