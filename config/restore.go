@@ -30,13 +30,7 @@ func (l *loader) resolveRestoreTests(path string, in []RestoreTest, history time
 	out := make([]RestoreTest, 0, len(in))
 	for i, rt := range in {
 		p := fmt.Sprintf("%s.restore_tests[%d].every", path, i)
-		switch {
-		case l.failed[p]:
-		case !l.has(p):
-			rt.Every = model.Duration(DefaultRestoreTestEvery)
-		case rt.Every <= 0:
-			l.errorf(p, "must be positive, got %s", rt.Every)
-		}
+		l.optionalDuration(p, &rt.Every, DefaultRestoreTestEvery)
 		if history > 0 && time.Duration(rt.Every) > history {
 			at := p
 			if !l.has(p) {
@@ -119,22 +113,10 @@ func (l *loader) resolveRestoreDrills(path string, in []RestoreDrill) []RestoreD
 		case time.Duration(d.Every) < MinDrillEvery:
 			l.errorf(p+".every", "%s is shorter than %s: drills create endpoints, run them at most hourly", d.Every, model.Duration(MinDrillEvery))
 		}
-		switch {
-		case l.failed[p+".endpoint_ttl"]:
-		case !l.has(p + ".endpoint_ttl"):
-			d.EndpointTTL = model.Duration(DefaultDrillEndpointTTL)
-		case d.EndpointTTL <= 0:
-			l.errorf(p+".endpoint_ttl", "must be positive, got %s", d.EndpointTTL)
-		case time.Duration(d.EndpointTTL) > MaxDrillEndpointTTL:
+		if l.optionalDuration(p+".endpoint_ttl", &d.EndpointTTL, DefaultDrillEndpointTTL) && time.Duration(d.EndpointTTL) > MaxDrillEndpointTTL {
 			l.errorf(p+".endpoint_ttl", "%s is longer than %s: a drill's endpoint must expire within a week", d.EndpointTTL, model.Duration(MaxDrillEndpointTTL))
 		}
-		switch {
-		case l.failed[p+".timeout"]:
-		case !l.has(p + ".timeout"):
-			d.Timeout = model.Duration(DefaultDrillTimeout)
-		case d.Timeout <= 0:
-			l.errorf(p+".timeout", "must be positive, got %s", d.Timeout)
-		}
+		l.optionalDuration(p+".timeout", &d.Timeout, DefaultDrillTimeout)
 		out = append(out, d)
 	}
 	return out
@@ -152,4 +134,20 @@ func validDrillName(name string) bool {
 		}
 	}
 	return true
+}
+
+// optionalDuration gives the duration key at path its default when the file
+// does not set it, and checks that a value set is positive. It reports
+// whether the file set a positive value, for further checks.
+func (l *loader) optionalDuration(path string, v *model.Duration, def time.Duration) bool {
+	switch {
+	case l.failed[path]:
+	case !l.has(path):
+		*v = model.Duration(def)
+	case *v <= 0:
+		l.errorf(path, "must be positive, got %s", *v)
+	default:
+		return true
+	}
+	return false
 }
