@@ -82,8 +82,8 @@ func TestDrillSchedule(t *testing.T) {
 
 // TestDrillsRunInTheBackground runs a Clumio target with one drill: with
 // --restore-drills.enabled the drill runs once without any scrape, and
-// scrapes never start another (one POST in all); without the flag it never
-// runs.
+// scrapes never start another (one POST in all, and nothing but GETs
+// besides); without the flag it never runs.
 func TestDrillsRunInTheBackground(t *testing.T) {
 	for _, enabled := range []bool{true, false} {
 		srv := clumiofake.New(clumiofake.Options{Seed: 1, Scale: clumioGoldenScale, Now: time.Now()})
@@ -118,8 +118,14 @@ func TestDrillsRunInTheBackground(t *testing.T) {
 		if enabled {
 			want = 1
 		}
-		if got := srv.Methods()[http.MethodPost]; got != want {
+		methods := srv.Methods()
+		if got := methods[http.MethodPost]; got != want {
 			t.Errorf("enabled=%v: %d POSTs after 5 scrapes, want %d", enabled, got, want)
+		}
+		delete(methods, http.MethodPost)
+		delete(methods, http.MethodGet)
+		if len(methods) > 0 {
+			t.Errorf("enabled=%v: methods other than GET and POST sent: %v", enabled, methods)
 		}
 		if n := testutil.CollectAndCount(e.ScrapeCollector(context.Background()), "backup_restore_drill_interval_seconds"); (n == 1) != enabled {
 			t.Errorf("enabled=%v: %d drill interval series", enabled, n)
