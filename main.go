@@ -76,6 +76,7 @@ func run(args []string, stdout, stderr *os.File) int {
 		Registerer:    selfRegistry,
 		UserAgent:     exporterName + "/" + version.Version,
 		RestoreDrills: *restoreDrills,
+		WarmUp:        !*probeOnly,
 	})
 	if err != nil {
 		logger.Error("Cannot start with this configuration", "err", err)

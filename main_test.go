@@ -58,11 +58,19 @@ func writeFile(t *testing.T, path, content string) {
 
 func newTestServer(t *testing.T, cfgYAML string, mod func(*server)) *testServer {
 	t.Helper()
+	return newTestServerWith(t, cfgYAML, collector.Options{}, mod)
+}
+
+// newTestServerWith is newTestServer with collector options (its logger and
+// registerer are the test server's own).
+func newTestServerWith(t *testing.T, cfgYAML string, opts collector.Options, mod func(*server)) *testServer {
+	t.Helper()
 	dir := t.TempDir()
 	ts := &testServer{cfgPath: filepath.Join(dir, "exporter.yml"), selfReg: prometheus.NewRegistry(), logs: &syncBuffer{}}
 	writeFile(t, ts.cfgPath, cfgYAML)
 	logger := slog.New(slog.NewTextHandler(ts.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	r, err := newReloader(ts.cfgPath, logger, ts.selfReg, collector.Options{Logger: logger, Registerer: ts.selfReg})
+	opts.Logger, opts.Registerer = logger, ts.selfReg
+	r, err := newReloader(ts.cfgPath, logger, ts.selfReg, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +228,7 @@ func TestProbe(t *testing.T) {
 		{"/probe?target=b", `backup_up{target="b",vendor="clumio"} 0`, "backup_exporter_build_info", 200},
 		{"/metrics", `backup_up{target="b",vendor="clumio"} 0`, "", 200},
 		{"/-/healthy", "Healthy", "", 200},
-		{"/-/ready", "Ready", "", 200},
+		{"/-/ready", "Ready", "", 200}, // both targets were scraped: one up, one down, both ready
 	} {
 		code, body := ts.get(t, tc.path)
 		if code != tc.code || !strings.Contains(body, tc.want) || (tc.notWant != "" && strings.Contains(body, tc.notWant)) {
@@ -346,5 +354,93 @@ func TestShippedExampleConfigLoads(t *testing.T) {
 	}
 	if _, err := collector.NewExporter(cfg, collector.Options{}); err != nil {
 		t.Errorf("exporter.yml's targets cannot be built: %v", err)
+	}
+}
+
+// gatedFake is a Clumio fake whose every request waits until open is closed.
+func gatedFake(t *testing.T) (srv *httptest.Server, open func()) {
+	t.Helper()
+	fake := clumiofake.New(clumiofake.Options{Seed: 1, Scale: 5})
+	gate := make(chan struct{})
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-gate:
+			fake.ServeHTTP(w, r)
+		case <-r.Context().Done():
+		}
+	}))
+	var once sync.Once
+	open = func() { once.Do(func() { close(gate) }) }
+	t.Cleanup(srv.Close)
+	t.Cleanup(open)
+	return srv, open
+}
+
+// waitFor polls cond every 10 ms until it holds, failing the test after 20 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+func TestReadyWaitsForEveryTargetsFirstRefresh(t *testing.T) {
+	quick := httptest.NewServer(clumiofake.New(clumiofake.Options{Seed: 1, Scale: 5}))
+	defer quick.Close()
+	slow, openSlow := gatedFake(t)
+	cfg := "targets:\n" + clumioTarget("quick", quick.URL, clumiofake.DefaultToken) +
+		clumioTarget("slow", slow.URL, clumiofake.DefaultToken) +
+		clumioTarget("refused", quick.URL, "wrong-token")
+	ts := newTestServerWith(t, cfg, collector.Options{WarmUp: true}, nil)
+
+	// No scrape has come, yet the warm-up fetches every target: the quick
+	// and the refused one end their first refresh, the slow one is waited on.
+	waitFor(t, "the warm-up of quick and refused", func() bool {
+		_, body := ts.get(t, "/-/ready")
+		return strings.Contains(body, "waiting for the first refresh of slow") && !strings.Contains(body, "quick")
+	})
+	if code, body := ts.get(t, "/-/ready"); code != http.StatusServiceUnavailable || strings.Contains(body, "refused") {
+		t.Errorf("/-/ready while slow refreshes: %d %q, want 503 naming only slow", code, body)
+	}
+	if code, _ := ts.get(t, "/-/healthy"); code != http.StatusOK {
+		t.Errorf("/-/healthy while not ready: %d, want 200", code)
+	}
+
+	openSlow()
+	waitFor(t, "ready after slow's first refresh", func() bool {
+		code, _ := ts.get(t, "/-/ready")
+		return code == http.StatusOK
+	})
+	if code, body := ts.get(t, "/-/ready"); code != http.StatusOK || body != "Ready\n" {
+		t.Errorf("/-/ready after every first refresh: %d %q", code, body)
+	}
+	if n := fakeRequests(quick); n == 0 {
+		t.Error("the warm-up sent no request to the quick target")
+	}
+
+	// Once ready, a target added by a reload warms up in the background
+	// without taking the replica out of service.
+	late, openLate := gatedFake(t)
+	writeFile(t, ts.cfgPath, cfg+clumioTarget("late", late.URL, clumiofake.DefaultToken))
+	if code, body := ts.post(t, "/-/reload"); code != http.StatusOK {
+		t.Fatalf("reload: %d %s", code, body)
+	}
+	if pending := ts.reloader.Exporter().Pending(); len(pending) != 1 || pending[0] != "late" {
+		t.Errorf("pending after the reload: %v, want [late]", pending)
+	}
+	if code, body := ts.get(t, "/-/ready"); code != http.StatusOK {
+		t.Errorf("/-/ready while a reloaded target warms up: %d %q, want 200", code, body)
+	}
+	openLate()
+	waitFor(t, "late's first refresh", func() bool { return len(ts.reloader.Exporter().Pending()) == 0 })
+}
+
+func TestReadyWithProbeOnlyWaitsForNothing(t *testing.T) {
+	slow, _ := gatedFake(t)
+	ts := newTestServer(t, "targets:\n"+clumioTarget("slow", slow.URL, clumiofake.DefaultToken), func(s *server) { s.probeOnly = true })
+	if code, body := ts.get(t, "/-/ready"); code != http.StatusOK {
+		t.Errorf("/-/ready with --web.probe-only: %d %q, want 200", code, body)
 	}
 }

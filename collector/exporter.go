@@ -35,6 +35,12 @@ type Options struct {
 	// RestoreDrills lets the targets' restore_drills run
 	// (--restore-drills.enabled); off, they are ignored.
 	RestoreDrills bool
+	// WarmUp starts each target's first refresh in the background as soon
+	// as it enters service (at start and when a reload adds or changes it),
+	// instead of at its first scrape, so that the exporter is ready with
+	// data before Prometheus asks. Off, a target is fetched only when
+	// scraped (--web.probe-only, where a replica fetches only its share).
+	WarmUp bool
 }
 
 // Exporter serves the backup metrics of every configured target.
@@ -43,6 +49,7 @@ type Exporter struct {
 	now       func() time.Time
 	userAgent string
 	drills    bool
+	warmUp    bool
 	self      *selfMetrics
 	samples   *sampleDescs
 
@@ -77,6 +84,7 @@ func NewExporter(cfg *config.Config, opts Options) (*Exporter, error) {
 		now:       opts.Now,
 		userAgent: opts.UserAgent,
 		drills:    opts.RestoreDrills,
+		warmUp:    opts.WarmUp,
 		self:      newSelfMetrics(),
 		samples:   newSampleDescs(),
 		targets:   map[string]*Target{},
@@ -145,6 +153,9 @@ func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 	for _, t := range built {
 		t.self.init()
 		t.startDrills()
+		if e.warmUp {
+			t.warm()
+		}
 	}
 	for name, t := range old {
 		if next[name] == t {
@@ -186,6 +197,21 @@ func (e *Exporter) Targets() []TargetStatus {
 	}
 	e.mu.RUnlock()
 	slices.SortFunc(out, func(a, b TargetStatus) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// Pending returns the names of the targets in service whose first refresh
+// has not ended yet, well or badly, sorted. Readiness waits on them.
+func (e *Exporter) Pending() []string {
+	e.mu.RLock()
+	var out []string
+	for name, t := range e.targets {
+		if !t.refreshedOnce() {
+			out = append(out, name)
+		}
+	}
+	e.mu.RUnlock()
+	slices.Sort(out)
 	return out
 }
 

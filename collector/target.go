@@ -211,6 +211,26 @@ func (t *Target) collect(ctx context.Context, ch chan<- prometheus.Metric) {
 	}
 }
 
+// warm starts the target's first refresh in the background, unless a
+// refresh has already run or is running.
+func (t *Target) warm() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.inflight != nil || t.view.refreshed {
+		return
+	}
+	done := make(chan struct{})
+	t.inflight = done
+	go t.refresh(done)
+}
+
+// refreshedOnce reports whether the target's first refresh has ended.
+func (t *Target) refreshedOnce() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.view.refreshed
+}
+
 // freshAt reports whether the view may be served without a refresh.
 func (v *view) freshAt(now time.Time, ttl time.Duration) bool {
 	return v.refreshed && now.Sub(v.startedAt) < ttl
