@@ -90,7 +90,7 @@ func (c *Client) Drill(ctx context.Context, d config.RestoreDrill) backup.DrillR
 // findProtectionGroup returns the protection group (not deleted) whose id
 // or name is ref; nil when there is none.
 func (c *Client) findProtectionGroup(ctx context.Context, ref string) (*inventoryItem, error) {
-	groups, err := list[inventoryItem](ctx, c, protectionGroupsResource(), listQuery{Filter: Filter{}.EqBool("is_deleted", false)})
+	groups, err := list[inventoryItem](ctx, c, protectionGroupsResource, listQuery{Filter: Filter{}.EqBool("is_deleted", false)})
 	if err != nil {
 		return nil, err
 	}
@@ -100,16 +100,6 @@ func (c *Client) findProtectionGroup(ctx context.Context, ref string) (*inventor
 		}
 	}
 	return nil, nil
-}
-
-// protectionGroupsResource is the protection groups' inventory endpoint.
-func protectionGroupsResource() resource {
-	for _, k := range assetKinds {
-		if k.assetType == "aws_s3_protection_group" {
-			return k.res
-		}
-	}
-	panic("clumio: no protection group inventory")
 }
 
 // newestS3Backup returns the S3 asset backup of the group's newest backup;

@@ -2,7 +2,9 @@
 // faithful to shared/vendors/clumio.md: bearer-token auth, per-resource
 // versioned Accept media types, the organizational-unit header, HAL paging
 // with a string `start`, JSON filters and sort, and the `errors` envelope.
-// It injects faults through a fakefault.Injector.
+// It injects faults through a fakefault.Injector. Besides the reads, it
+// creates S3 instant-access endpoints (POST, validated as clumio.md 1.7.9
+// says) whose restore tasks and statuses move with the server's clock.
 //
 // Choices where the API's behaviour is not public (marked [I] in clumio.md):
 // an Accept header naming another resource or version is answered 406; a
