@@ -169,6 +169,8 @@ func TestDashboardsAndAlerts(t *testing.T) {
 		}
 	})
 
+	t.Run("restore drills ran as configured", func(t *testing.T) { checkDrills(t, s) })
+
 	t.Run("each alert fires for exactly what should fire it", func(t *testing.T) {
 		want, nearBoundary := expectedAlerts(early, expo, d.exporterAddr, deadExporter)
 		for _, r := range rules {

@@ -3,8 +3,11 @@
 package e2e
 
 import (
+	"fmt"
 	"math"
 	"strings"
+	"testing"
+	"time"
 )
 
 // restoreExpectations adds what the restore-readiness alerts should fire
@@ -58,5 +61,40 @@ func restoreExpectations(e *exposition, x expectations, near map[string]bool, no
 		case math.Abs(now-last-every) <= margin:
 			near[key] = true
 		}
+	}
+}
+
+// checkDrills proves, through Prometheus, that scripts/demo.yml's two
+// restore drills ran in the background as configured: s3-drill restored
+// vendorsim's drill-ready protection group once (its self-expiring endpoint
+// is listed, open for at most its endpoint_ttl of 1h), and s3-drill-broken,
+// whose protection group does not exist, failed.
+func checkDrills(t *testing.T, s *stack) {
+	t.Helper()
+	status := map[string]string{}
+	for _, r := range s.waitQuery(t, `backup_restore_drill_last_status{target="clumio-demo"} == 1`, 30*time.Second) {
+		status[r.Metric["drill"]] = r.Metric["status"]
+	}
+	if status["s3-drill"] != "success" || status["s3-drill-broken"] != "failed" {
+		t.Errorf("drill statuses %v, want s3-drill success and s3-drill-broken failed", status)
+	}
+	runs := map[string]string{}
+	res, err := s.query(t, `backup_restore_drills_total{target="clumio-demo"} > 0`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		runs[r.Metric["drill"]+"/"+r.Metric["result"]] = fmt.Sprint(r.Value[1])
+	}
+	if runs["s3-drill/success"] != "1" || runs["s3-drill-broken/failed"] != "1" || len(runs) != 2 {
+		t.Errorf("drill runs %v, want one success of s3-drill and one failure of s3-drill-broken", runs)
+	}
+	open := s.waitQuery(t, `(backup_clumio_instant_access_endpoint_expiry_timestamp_seconds - backup_clumio_instant_access_endpoint_created_timestamp_seconds)
+* on (job, instance, target, vendor, endpoint_id) group_left (endpoint)
+backup_clumio_instant_access_endpoint_info{target="clumio-demo", endpoint=~"backup-exporter-drill-s3-drill-.*"}`, 30*time.Second)
+	// The request is timed just before the endpoint's creation, both in
+	// whole seconds: 1 s apart at most.
+	if len(open) != 1 || (fmt.Sprint(open[0].Value[1]) != "3600" && fmt.Sprint(open[0].Value[1]) != "3599") {
+		t.Errorf("drill endpoints %v, want one that lives endpoint_ttl, 3600 s", open)
 	}
 }
