@@ -80,7 +80,7 @@ func (c *Client) Drill(ctx context.Context, d config.RestoreDrill) backup.DrillR
 	if s3 == nil {
 		return failed("protection group %q has no backup to restore", d.ProtectionGroup)
 	}
-	created, err := c.createEndpoint(ctx, d, s3, now)
+	created, err := c.createEndpoint(ctx, d, s3)
 	if err != nil {
 		return failed("%v", err)
 	}
@@ -127,8 +127,10 @@ func (c *Client) newestS3Backup(ctx context.Context, groupID string) (*s3AssetBa
 }
 
 // createEndpoint POSTs the drill's endpoint, once: a POST is never
-// retried, so that a lost answer cannot create two endpoints.
-func (c *Client) createEndpoint(ctx context.Context, d config.RestoreDrill, s3 *s3AssetBackup, now time.Time) (*createdEndpoint, error) {
+// retried, so that a lost answer cannot create two endpoints. The expiry
+// counts from the request, so that the endpoint lives endpoint_ttl.
+func (c *Client) createEndpoint(ctx context.Context, d config.RestoreDrill, s3 *s3AssetBackup) (*createdEndpoint, error) {
+	now := c.now()
 	body, err := json.Marshal(createEndpointRequest{
 		Name:            DrillPrefix(d.Name) + now.UTC().Format("20060102t150405z"),
 		ExpiryTimestamp: now.Add(time.Duration(d.EndpointTTL)).UTC().Format(time.RFC3339),
