@@ -135,6 +135,19 @@ func TestDrillFailures(t *testing.T) {
 				next.ServeHTTP(w, r)
 			})
 		}, step: time.Second, want: "HTTP 403 Forbidden: 403: Insufficient permissions to restore", wantPOST: 1},
+		{name: "POST refused with 400 and errors[], one echoing the token", setup: func(_ *clumiofake.Server, _ *Client, _ *config.RestoreDrill, log *methodLog) {
+			next := log.next
+			log.next = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodPost {
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(http.StatusBadRequest)
+					_, _ = w.Write([]byte(`{"errors":[{"error_code":400,"error_message":"expiry_timestamp must be in the future"},` +
+						`{"error_code":401,"error_message":"token ` + clumiofake.DefaultToken + ` lacks restore rights"}]}`))
+					return
+				}
+				next.ServeHTTP(w, r)
+			})
+		}, step: time.Second, want: "HTTP 400 Bad Request: 400: expiry_timestamp must be in the future; 401: token <secret> lacks restore rights", wantPOST: 1},
 		{name: "POST answering 503 is not retried", setup: func(_ *clumiofake.Server, _ *Client, _ *config.RestoreDrill, log *methodLog) {
 			next := log.next
 			log.next = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
