@@ -67,7 +67,9 @@ func (c *Client) Drill(ctx context.Context, d config.RestoreDrill) backup.DrillR
 		}
 		res := backup.DrillResult{Outcome: backup.DrillSkipped,
 			Message: fmt.Sprintf("endpoint %s (%s, %s) of this drill is newer than every", ep.Name, ep.ID, ep.EndpointStatus)}
-		if ep.EndpointStatus != "preparing" {
+		// An active (or expiring) endpoint is a restore that worked; one
+		// preparing has not finished, and an expired one may have failed.
+		if ep.EndpointStatus == "active" || ep.EndpointStatus == "expiring" {
 			res.Restored = created
 		}
 		return res
