@@ -7,9 +7,6 @@ REVISION      ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 BRANCH        ?= $(shell git rev-parse --abbrev-ref HEAD 2>/dev/null || echo unknown)
 BUILD_USER    ?= $(shell whoami 2>/dev/null || echo unknown)@$(shell hostname 2>/dev/null || echo unknown)
 BUILD_DATE    ?= $(shell date -u +%Y%m%d-%H:%M:%S)
-STATICCHECK_VERSION ?= v0.7.0
-STATICCHECK   ?= $(BIN_DIR)/staticcheck
-PROMTOOL      ?= promtool
 DOCKER_IMAGE  ?= backup_exporter:$(VERSION)
 
 VERSION_PKG := github.com/prometheus/common/version
@@ -22,10 +19,15 @@ LDFLAGS := -s -w \
 
 export CGO_ENABLED ?= 0
 
-.PHONY: help build test unit lint fmt-check vet staticcheck rules e2e demo bench soak docker generate clean
+include tools.mk
+
+# The race detector needs cgo, so a C compiler. Without one the unit tests run without -race, and say so.
+RACE := $(if $(shell command -v $(or $(CC),gcc) 2>/dev/null),-race)
+
+.PHONY: help tools build test unit lint fmt-check vet staticcheck rules e2e demo bench soak docker generate clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 build: ## build bin/backup_exporter and bin/vendorsim with version information
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN_DIR)/backup_exporter .
@@ -33,8 +35,9 @@ build: ## build bin/backup_exporter and bin/vendorsim with version information
 
 test: lint rules unit e2e ## everything CI runs: lint, rule checks, unit tests with -race, end-to-end
 
-unit: ## the Go tests with the race detector
-	CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+unit: $(PROMTOOL) $(AMTOOL) $(HELM) ## the Go tests with the race detector
+	@[ -n "$(RACE)" ] || echo "!! no C compiler found (gcc): the race detector needs cgo, so the tests run WITHOUT -race"
+	CGO_ENABLED=$(if $(RACE),1,0) $(GO) test $(RACE) -count=1 ./...
 
 lint: fmt-check vet staticcheck ## gofmt, go vet and staticcheck
 
@@ -44,18 +47,15 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
-$(STATICCHECK):
-	GOBIN=$(BIN_DIR) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
-
 staticcheck: $(STATICCHECK)
 	$(STATICCHECK) ./...
 
-rules: ## promtool check rules and promtool test rules on every rule file
+rules: $(PROMTOOL) ## promtool check rules and promtool test rules on every rule file
 	$(PROMTOOL) check rules alerts/*.rules.yml
 	$(PROMTOOL) test rules alerts/tests/*.yml
 
-e2e: build ## vendorsim + exporter + real Prometheus and Alertmanager, every query and alert
-	CGO_ENABLED=1 $(GO) test -count=1 -tags e2e -timeout 6m ./e2e/
+e2e: build $(PROMTOOL) $(PROMETHEUS) $(ALERTMANAGER) ## vendorsim + exporter + real Prometheus and Alertmanager, every query and alert
+	$(GO) test -count=1 -tags e2e -timeout 6m ./e2e/
 
 demo: build ## run the exporter against the built-in vendor simulator
 	./scripts/demo.sh

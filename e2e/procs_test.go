@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/backup-exporter/backup_exporter/internal/tooltest"
 )
 
 // repoRoot is the repository, one level up from this package.
@@ -142,15 +144,18 @@ func binary(t *testing.T, name string) string {
 	return p
 }
 
-// lookTool finds a tool from Debian's packages, or fails the test.
+// lookTool finds a tool as tooltest.Find does (the environment variable that
+// make sets to the pinned build, else PATH), trying each name in turn, or
+// fails the test: the end-to-end suite is never skipped.
 func lookTool(t *testing.T, names ...string) string {
 	t.Helper()
 	for _, n := range names {
-		if p, err := exec.LookPath(n); err == nil {
+		if p := tooltest.Find(n); p != "" {
 			return p
 		}
 	}
-	t.Fatalf("none of %s is installed (.ci/run installs Debian's prometheus and prometheus-alertmanager)", strings.Join(names, ", "))
+	t.Fatalf("none of %s was found: run the suite through `make e2e`, which builds them, or set %s",
+		strings.Join(names, ", "), strings.ToUpper(names[0]))
 	return ""
 }
 
@@ -193,6 +198,6 @@ func startDemoWith(t *testing.T, configFile string, simArgs []string, exporterAr
 	}
 	args := append([]string{"--config.file=" + configFile, "--web.listen-address=" + d.exporterAddr}, exporterArgs...)
 	d.exporter = start(t, env, binary(t, "backup_exporter"), args...)
-	waitHTTP(t, "http://"+d.exporterAddr+"/-/ready", 10*time.Second)
+	waitHTTP(t, "http://"+d.exporterAddr+"/-/ready", 60*time.Second)
 	return d
 }

@@ -40,7 +40,7 @@ receivers:
   - name: default
   - name: per-tenant
 `)
-	start(t, nil, lookTool(t, "prometheus-alertmanager", "alertmanager"),
+	start(t, nil, lookTool(t, "alertmanager", "prometheus-alertmanager"),
 		"--config.file="+amConfig,
 		"--storage.path="+filepath.Join(dir, "am-data"),
 		"--web.listen-address="+s.amAddr,

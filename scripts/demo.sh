@@ -24,10 +24,20 @@ for _ in $(seq 1 50); do [ -s "$DEMO_DIR/vendorsim-ca.pem" ] && break; sleep 0.1
 ./bin/backup_exporter --config.file=scripts/demo.yml --web.listen-address=127.0.0.1:9860 --restore-drills.enabled \
   > "$DEMO_DIR/exporter.log" 2>&1 &
 pids+=($!)
+# ready answers 200 once every target's first refresh has ended. Asked with bash alone: a fresh machine may
+# have no curl.
+ready_ok() {
+  exec 3<>/dev/tcp/127.0.0.1/9860 || return 1
+  printf 'GET /-/ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+  local status
+  read -r _ status _ <&3
+  exec 3<&-
+  [ "$status" = 200 ]
+}
 ready=
-for _ in $(seq 1 50); do curl -fsS -o /dev/null http://127.0.0.1:9860/-/ready 2>/dev/null && { ready=1; break; }; sleep 0.1; done
+for _ in $(seq 1 600); do ready_ok 2>/dev/null && { ready=1; break; }; sleep 0.1; done
 if [ -z "$ready" ]; then
-  echo "The exporter did not start; its log ($DEMO_DIR/exporter.log) says:" >&2
+  echo "The exporter was not ready within 60 s; its log ($DEMO_DIR/exporter.log) says:" >&2
   tail -20 "$DEMO_DIR/exporter.log" >&2
   exit 1
 fi
