@@ -74,3 +74,7 @@ docker: ## build the container image (needs a Docker engine)
 
 clean:
 	rm -rf $(BIN_DIR)
+
+.PHONY: bench-scale
+bench-scale: build ## the scripted runs of BENCHMARKS.md at MSP scale (long; timed, never part of test)
+	CGO_ENABLED=1 $(GO) test -tags scale -count=1 -v -timeout 120m -run '^TestScale' ./collector/ ./e2e/

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/common/expfmt"
 )
 
 // server holds what the HTTP routes share.
@@ -48,21 +50,43 @@ func (s *server) routes() (*http.ServeMux, error) {
 }
 
 // serveMetrics serves every target plus the exporter's own metrics, or only
-// the latter with --web.probe-only.
+// the latter with --web.probe-only. The targets' series are written as the
+// bytes encoded once per refresh and format, merged with the self metrics
+// family by family: no registry, and no encoding of the targets' series.
 func (s *server) serveMetrics(w http.ResponseWriter, r *http.Request) {
-	gatherers := prometheus.Gatherers{s.selfGatherer}
+	if s.probeOnly {
+		promhttp.HandlerFor(s.selfGatherer, promhttp.HandlerOpts{
+			ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelError),
+			ErrorHandling:     promhttp.ContinueOnError,
+			EnableOpenMetrics: true,
+		}).ServeHTTP(w, r)
+		return
+	}
 	ctx, cancel := s.scrapeContext(r)
 	defer cancel()
-	if !s.probeOnly {
-		reg := prometheus.NewRegistry()
-		reg.MustRegister(s.reloader.Exporter().ScrapeCollector(ctx))
-		gatherers = append(gatherers, reg)
+	targets := s.reloader.Exporter().Scrape(ctx)
+	self, err := s.selfGatherer.Gather()
+	if err != nil {
+		s.logger.Error("Some self metrics were left out of the answer", "err", err)
 	}
-	s.serveGatherer(w, r, gatherers)
+	format := expfmt.NegotiateIncludingOpenMetrics(r.Header)
+	gzip := acceptsGzip(r.Header)
+	w.Header().Set("Content-Type", string(format))
+	out := io.Writer(w)
+	if gzip {
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := getGzipWriter(w)
+		defer putGzipWriter(zw)
+		out = zw
+	}
+	if err := targets.Write(out, format, self); err != nil {
+		s.logger.Error("Some series were left out of the answer", "err", err)
+	}
 }
 
 // serveProbe serves one target's metrics, for sharding targets across
-// exporter replicas.
+// exporter replicas. A cached scrape is a copy of the bytes encoded at the
+// first scrape after the target's refresh that asked for the same format.
 func (s *server) serveProbe(w http.ResponseWriter, r *http.Request) {
 	name := r.URL.Query().Get("target")
 	if name == "" {
@@ -76,17 +100,18 @@ func (s *server) serveProbe(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := s.scrapeContext(r)
 	defer cancel()
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(exp.ScrapeCollector(ctx, name))
-	s.serveGatherer(w, r, reg)
-}
-
-func (s *server) serveGatherer(w http.ResponseWriter, r *http.Request, g prometheus.Gatherer) {
-	promhttp.HandlerFor(g, promhttp.HandlerOpts{
-		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelError),
-		ErrorHandling:     promhttp.ContinueOnError,
-		EnableOpenMetrics: true,
-	}).ServeHTTP(w, r)
+	format := expfmt.NegotiateIncludingOpenMetrics(r.Header)
+	gzip := acceptsGzip(r.Header)
+	body, err := exp.Scrape(ctx, name).Encode(format, gzip)
+	if err != nil {
+		s.logger.Error("Some series were left out of the answer", "target", name, "err", err)
+	}
+	w.Header().Set("Content-Type", string(format))
+	if gzip {
+		w.Header().Set("Content-Encoding", "gzip")
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	_, _ = w.Write(body)
 }
 
 // scrapeContext bounds a scrape by Prometheus' scrape timeout, less an offset

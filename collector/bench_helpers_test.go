@@ -4,18 +4,16 @@ import (
 	"context"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/backup-exporter/backup_exporter/config"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/fakefault"
 )
 
 // The helpers the vendors' benchmarks share.
 
-// benchExporter builds an exporter of the one target.
-func benchExporter(b *testing.B, clock *fakeClock, target config.Target) *Exporter {
+// benchExporter builds an exporter of the targets.
+func benchExporter(b testing.TB, clock *fakeClock, targets ...config.Target) *Exporter {
 	b.Helper()
-	e, err := NewExporter(&config.Config{Targets: []config.Target{target}}, Options{Now: clock.Now})
+	e, err := NewExporter(&config.Config{Targets: targets}, Options{Now: clock.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -25,9 +23,7 @@ func benchExporter(b *testing.B, clock *fakeClock, target config.Target) *Export
 // benchScrape gathers every target once and returns the number of series.
 func benchScrape(b *testing.B, e *Exporter) int {
 	b.Helper()
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(e.ScrapeCollector(context.Background()))
-	mfs, err := reg.Gather()
+	mfs, err := e.Scrape(context.Background()).Gather()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -4,9 +4,10 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/backup-exporter/backup_exporter/backup"
 	"github.com/backup-exporter/backup_exporter/config"
@@ -49,9 +50,17 @@ type drillRunner struct {
 	// next is when each drill is due; only the runner's goroutine uses it.
 	next []time.Time
 
-	mu      sync.Mutex
-	state   []drillState
-	metrics []constSample // built from state after each change
+	mu    sync.Mutex
+	state []drillState
+	// families are the drills' series, built from state after each change
+	// and never changed: a view's rendition holds the ones it served.
+	families atomic.Pointer[drillFamilies]
+}
+
+// drillFamilies is one immutable build of the drills' series.
+type drillFamilies struct {
+	families []*dto.MetricFamily
+	err      error
 }
 
 // drillState is what the metrics say of one drill.
@@ -154,7 +163,7 @@ func (r *drillRunner) record(i int, change func(*drillState)) {
 	r.rebuild()
 }
 
-// rebuild builds the metrics from the state; it runs under mu.
+// rebuild builds the series from the state; it runs under mu.
 func (r *drillRunner) rebuild() {
 	m := metricSet{}
 	for i, d := range r.drills {
@@ -172,15 +181,15 @@ func (r *drillRunner) rebuild() {
 			m.counter(drillsTotalDesc, r.labels.with("drill", d.Name, "result", string(res)), s.total[res])
 		}
 	}
-	r.metrics = m.samples
+	mfs, err := families(m.samples)
+	r.families.Store(&drillFamilies{families: mfs, err: err})
 }
 
-// collect sends the drills' metrics.
-func (r *drillRunner) collect(ch chan<- prometheus.Metric) {
-	r.mu.Lock()
-	ms := r.metrics
-	r.mu.Unlock()
-	for i := range ms {
-		ch <- &ms[i]
+// current returns the drills' latest series; nil for a target without
+// running drills.
+func (r *drillRunner) current() *drillFamilies {
+	if r == nil {
+		return nil
 	}
+	return r.families.Load()
 }

@@ -5,7 +5,6 @@
 package collector
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -167,17 +166,6 @@ func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 		}
 	}
 	return nil
-}
-
-// ScrapeCollector returns a collector of the named targets (every target
-// when names is empty). ctx's deadline is the scrape's: a refresh still
-// running then goes on in the background and the scrape is served the last
-// snapshot. Unknown names are skipped; check them with HasTarget.
-//
-// The collector is unchecked (it describes nothing): vendor-only metrics are
-// only known once fetched. Register it on a fresh registry per scrape.
-func (e *Exporter) ScrapeCollector(ctx context.Context, names ...string) prometheus.Collector {
-	return &scrape{ctx: ctx, e: e, names: names}
 }
 
 // HasTarget reports whether a target of that name is in service.

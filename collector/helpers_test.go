@@ -144,17 +144,73 @@ func fetcherOf(t testing.TB, e *Exporter, name string) *scriptedFetcher {
 
 // assertGolden compares what c collects (only the named metrics; all when
 // none) with testdata/<file>, or rewrites the file under -update.
+//
+// A ScrapeCollector is scraped once through the fast path the HTTP routes
+// use (Exporter.Scrape): its families go through a pedantic registry and are
+// compared with the golden file, and the fast path must match the
+// registry's output exactly, in order, and in every encoding.
 func assertGolden(t *testing.T, c prometheus.Collector, file string, names ...string) {
 	t.Helper()
+	var x *Exposition
+	if sc, ok := c.(*scrapeCollector); ok {
+		x = sc.e.Scrape(sc.ctx, sc.names...)
+		c = exposedCollector{x}
+	}
 	reg := prometheus.NewPedanticRegistry()
 	if err := reg.Register(c); err != nil {
 		t.Fatalf("register: %v", err)
 	}
-	assertGatherGolden(t, reg, file, names...)
+	mfs := assertGatherGolden(t, reg, file, names...)
+	if x != nil {
+		assertExpositionMatches(t, x, mfs)
+	}
+}
+
+// exposedCollector sends an Exposition's series to a registry.
+type exposedCollector struct{ x *Exposition }
+
+func (exposedCollector) Describe(chan<- *prometheus.Desc) {}
+
+func (c exposedCollector) Collect(ch chan<- prometheus.Metric) {
+	mfs, _ := c.x.Gather()
+	collectFamilies(mfs, ch)
+}
+
+// testFormats are the formats a scrape may negotiate.
+var testFormats = []expfmt.Format{
+	expfmt.NewFormat(expfmt.TypeTextPlain),
+	expfmt.NewFormat(expfmt.TypeOpenMetrics),
+	expfmt.NewFormat(expfmt.TypeProtoDelim),
+}
+
+// assertExpositionMatches checks that x gathers exactly want, in order,
+// and that each of its encodings, plain and gzipped, is want encoded.
+func assertExpositionMatches(t *testing.T, x *Exposition, want []*dto.MetricFamily) {
+	t.Helper()
+	got, err := x.Gather()
+	if err != nil {
+		t.Errorf("fast path gather: %v", err)
+	}
+	if diff := familiesDiff(got, want); diff != "" {
+		t.Errorf("fast path differs from the registry's gather: %s", diff)
+	}
+	for _, f := range testFormats {
+		for _, gz := range []bool{false, true} {
+			body, err := x.Encode(f, gz)
+			if err != nil {
+				t.Errorf("encode %s gzip=%v: %v", f, gz, err)
+				continue
+			}
+			if diff := encodingDiff(body, f, gz, want); diff != "" {
+				t.Errorf("%s gzip=%v: %s", f, gz, diff)
+			}
+		}
+	}
 }
 
 // assertGatherGolden is assertGolden for a registry: it gathers once.
-func assertGatherGolden(t *testing.T, g prometheus.Gatherer, file string, names ...string) {
+// It returns what g gathered.
+func assertGatherGolden(t *testing.T, g prometheus.Gatherer, file string, names ...string) []*dto.MetricFamily {
 	t.Helper()
 	mfs, err := g.Gather()
 	if err != nil {
@@ -175,7 +231,7 @@ func assertGatherGolden(t *testing.T, g prometheus.Gatherer, file string, names 
 		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		return
+		return mfs
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
@@ -186,4 +242,5 @@ func assertGatherGolden(t *testing.T, g prometheus.Gatherer, file string, names 
 	if err := testutil.GatherAndCompare(prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) { return mfs, nil }), bytes.NewReader(want), names...); err != nil {
 		t.Errorf("%s: %v", file, err)
 	}
+	return mfs
 }

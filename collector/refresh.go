@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/backup-exporter/backup_exporter/backup"
 	"github.com/backup-exporter/backup_exporter/config"
 )
@@ -86,7 +88,7 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 				}
 			default:
 				t.known = append(t.known, p)
-				t.good[p] = partData{fetchedAt: fetchedAt, fresh: true, metrics: t.build(p, snap, fetchedAt, is)}
+				t.good[p] = partData{fetchedAt: fetchedAt, fresh: true, families: t.families(t.build(p, snap, fetchedAt, is), is)}
 			}
 		}
 		if len(snap.PartErrors) == 0 {
@@ -100,7 +102,7 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 			}
 		}
 		t.good[partSamples] = partData{fetchedAt: fetchedAt, fresh: true,
-			metrics: sampleMetrics(t.labels, t.descs, t.cfg.Vendor, samplesOf(snap.Samples, ""), is)}
+			families: t.families(sampleMetrics(t.labels, t.descs, t.cfg.Vendor, samplesOf(snap.Samples, ""), is), is)}
 	}
 	for p, d := range t.good {
 		if !d.fresh && end.Sub(d.fetchedAt) > t.cfg.ServeStaleFor {
@@ -119,7 +121,17 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 		t.lastSuccess = end
 	}
 	t.logState(up, err != nil, failed, lastError)
-	return t.newView(up, failed, start, end, lastError)
+	return t.newView(up, failed, start, end, lastError, is)
+}
+
+// families turns a part's samples into the sorted families it serves until
+// its next refresh. Samples the registry rejects are left out and logged.
+func (t *Target) families(samples []constSample, is issues) []*dto.MetricFamily {
+	mfs, err := families(samples)
+	if err != nil {
+		is.add("series left out", err.Error())
+	}
+	return mfs
 }
 
 // build turns one successful part of a snapshot into its series: the
@@ -167,7 +179,7 @@ func isPart(p backup.Part) bool {
 }
 
 // newView builds what scrapes serve until the next refresh.
-func (t *Target) newView(up bool, failed map[backup.Part]bool, start, end time.Time, lastError string) *view {
+func (t *Target) newView(up bool, failed map[backup.Part]bool, start, end time.Time, lastError string, is issues) *view {
 	tl := t.targetLabels()
 	health := make([]constSample, 0, len(t.known)+3)
 	health = append(health, gaugeSample(upDesc, tl, boolValue(up)), t.cacheTTLSample())
@@ -188,15 +200,20 @@ func (t *Target) newView(up bool, failed map[backup.Part]bool, start, end time.T
 	st.LastSuccess = t.lastSuccess
 	st.LastError = lastError
 	st.Assets = t.assets
-	return &view{
+	v := &view{
 		refreshed:     true,
 		startedAt:     start,
-		health:        health,
+		health:        t.families(health, is),
 		data:          data,
 		serveStaleFor: t.cfg.ServeStaleFor,
 		targetLabels:  tl,
 		status:        st,
+		drills:        t.drills,
 	}
+	// Render now, not on the first scrape: the refresh pays for it, and
+	// the scrapes waiting on the refresh are served at once.
+	v.renditionAt(end)
+	return v
 }
 
 // logState logs a refresh's outcome when it differs from the previous one:

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/backup-exporter/backup_exporter/backup"
@@ -125,10 +124,15 @@ func newTarget(tc config.Target, e *Exporter) (*Target, error) {
 			t.drills = newDrillRunner(tc.RestoreDrills, driller, t.labels, e.now, api.Redact, logger)
 		}
 	}
+	health, err := families([]constSample{gaugeSample(upDesc, t.targetLabels(), 0), t.cacheTTLSample()})
+	if err != nil {
+		return nil, fmt.Errorf("target %q: %w", tc.Name, err)
+	}
 	t.view = &view{
-		health:       []constSample{gaugeSample(upDesc, t.targetLabels(), 0), t.cacheTTLSample()},
+		health:       health,
 		targetLabels: t.targetLabels(),
 		status:       t.baseStatus(),
+		drills:       t.drills,
 	}
 	return t, nil
 }
@@ -174,11 +178,12 @@ func (t *Target) close() {
 	t.transport.CloseIdleConnections()
 }
 
-// collect sends the target's series: from cache while the snapshot is younger
-// than cache_ttl, else after the refresh (starting one unless one is in
-// flight) or, when ctx ends first, from the last snapshot while the refresh
-// goes on in the background.
-func (t *Target) collect(ctx context.Context, ch chan<- prometheus.Metric) {
+// serve returns what one scrape of the target serves: from cache while the
+// snapshot is younger than cache_ttl, else after the refresh (starting one
+// unless one is in flight) or, when ctx ends first, from the last snapshot
+// while the refresh goes on in the background. The scrape gets one view, so
+// it serves the old snapshot or the new one, never a mix.
+func (t *Target) serve(ctx context.Context) *rendition {
 	t.mu.Lock()
 	v, wait := t.view, t.inflight
 	if wait == nil && !v.freshAt(t.now(), t.cfg.CacheTTL) {
@@ -205,10 +210,7 @@ func (t *Target) collect(ctx context.Context, ch chan<- prometheus.Metric) {
 		t.mu.Unlock()
 	}
 	t.self.scraped(cache)
-	v.collect(ch, t.now())
-	if t.drills != nil {
-		t.drills.collect(ch)
-	}
+	return v.renditionAt(t.now())
 }
 
 // warm starts the target's first refresh in the background, unless a

@@ -39,6 +39,7 @@ func TestLoadGood(t *testing.T) {
 	defaults := Settings{
 		Timeout:           45 * time.Second,
 		CacheTTL:          2 * time.Minute,
+		InventoryTTL:      20 * time.Minute,
 		ServeStaleFor:     30 * time.Minute,
 		MaxConcurrency:    6,
 		RequestsPerSecond: 2.5,
@@ -93,11 +94,16 @@ func TestLoadGood(t *testing.T) {
 			},
 		},
 		{
-			Name:     "cleverfox",
-			Vendor:   VendorCleverFox,
-			URL:      "https://cleverfoxbackup.com/api",
-			Settings: with(func(s *Settings) { s.CacheTTL = 5 * time.Minute; s.PageSize = 50; s.RequestsPerSecond = 0 }),
-			APIKey:   "cleverfox-file-key-91bc4d",
+			Name:   "cleverfox",
+			Vendor: VendorCleverFox,
+			URL:    "https://cleverfoxbackup.com/api",
+			Settings: with(func(s *Settings) {
+				s.CacheTTL = 5 * time.Minute
+				s.InventoryTTL = 30 * time.Minute
+				s.PageSize = 50
+				s.RequestsPerSecond = 0
+			}),
+			APIKey: "cleverfox-file-key-91bc4d",
 		},
 		{
 			Name:     "cleverfox-env",
@@ -154,9 +160,9 @@ func TestLoadGood(t *testing.T) {
 	}
 
 	wantWarnings := []string{
-		"testdata/good.yml:76: targets[4].password: secret written inline; prefer password_file or ${ENV}",
-		"testdata/good.yml:81: targets[4].tls_config.insecure_skip_verify: certificate verification is off; prefer ca_file",
-		"testdata/good.yml:85: targets[4].restore_tests[1]: every 90d is longer than history 5w: after a restart, restores older than history are not read, so the assets look untested; raise history to at least 90d",
+		"testdata/good.yml:78: targets[4].password: secret written inline; prefer password_file or ${ENV}",
+		"testdata/good.yml:83: targets[4].tls_config.insecure_skip_verify: certificate verification is off; prefer ca_file",
+		"testdata/good.yml:87: targets[4].restore_tests[1]: every 90d is longer than history 5w: after a restart, restores older than history are not read, so the assets look untested; raise history to at least 90d",
 	}
 	if !reflect.DeepEqual(warnings, wantWarnings) {
 		t.Errorf("warnings:\n got %q\nwant %q", warnings, wantWarnings)
@@ -308,6 +314,8 @@ func TestLoadInvalid(t *testing.T) {
 		}},
 		{"lookback-history", []string{`2: defaults.lookback: 2d is longer than history 1d`}},
 		{"history-override", []string{`8: targets[0].history: 1d is shorter than lookback 2d`}},
+		{"inventory-ttl", []string{`3: defaults.inventory_ttl: 2m is shorter than cache_ttl 5m`}},
+		{"cache-ttl-inventory", []string{`8: targets[0].cache_ttl: 20m is longer than inventory_ttl 10m; set inventory_ttl too`}},
 		{"foreign-key", []string{
 			`6: targets[0].api_key: not a clumio key (api_key is for cleverfox)`,
 			`7: targets[0].username: not a clumio key (username is for cloutility or cloverdx)`,

@@ -55,6 +55,7 @@ func rawFromSettings(s Settings) rawSettings {
 	return rawSettings{
 		Timeout:           durationPtr(s.Timeout),
 		CacheTTL:          durationPtr(s.CacheTTL),
+		InventoryTTL:      durationPtr(s.InventoryTTL),
 		ServeStaleFor:     durationPtr(s.ServeStaleFor),
 		MaxConcurrency:    &s.MaxConcurrency,
 		RequestsPerSecond: &s.RequestsPerSecond,

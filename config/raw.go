@@ -17,6 +17,7 @@ type rawConfig struct {
 type rawSettings struct {
 	Timeout           *model.Duration `yaml:"timeout,omitempty"`
 	CacheTTL          *model.Duration `yaml:"cache_ttl,omitempty"`
+	InventoryTTL      *model.Duration `yaml:"inventory_ttl,omitempty"`
 	ServeStaleFor     *model.Duration `yaml:"serve_stale_for,omitempty"`
 	MaxConcurrency    *int            `yaml:"max_concurrency,omitempty"`
 	RequestsPerSecond *float64        `yaml:"requests_per_second,omitempty"`

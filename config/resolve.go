@@ -26,6 +26,7 @@ func (l *loader) resolve(raw *rawConfig) *Config {
 	l.checkSettings("defaults", raw.Defaults)
 	cfg.Defaults = raw.Defaults.over(DefaultSettings)
 	l.checkWindow("defaults", raw.Defaults, cfg.Defaults)
+	l.checkInventoryTTL("defaults", raw.Defaults, cfg.Defaults)
 
 	if len(raw.Targets) == 0 && !l.failed["targets"] {
 		l.errorf("targets", "at least one target is required")
@@ -67,6 +68,7 @@ func (l *loader) resolveTarget(path string, r *rawTarget, defaults Settings) Tar
 	l.checkURL(path+".proxy_url", r.ProxyURL, false, "http", "https", "socks5")
 	l.checkSettings(path, r.Settings)
 	l.checkWindow(path, r.Settings, t.Settings)
+	l.checkInventoryTTL(path, r.Settings, t.Settings)
 	if r.TLSConfig != nil {
 		t.TLS = l.resolveTLS(path+".tls_config", *r.TLSConfig)
 	}
@@ -258,7 +260,7 @@ func (l *loader) checkSettings(path string, r rawSettings) {
 		key string
 		v   *model.Duration
 	}{
-		{"timeout", r.Timeout}, {"cache_ttl", r.CacheTTL}, {"lookback", r.Lookback},
+		{"timeout", r.Timeout}, {"cache_ttl", r.CacheTTL}, {"inventory_ttl", r.InventoryTTL}, {"lookback", r.Lookback},
 		{"history", r.History}, {"rpo", r.RPO},
 	} {
 		if d.v != nil && *d.v <= 0 {
@@ -302,11 +304,26 @@ func (l *loader) checkWindow(path string, r rawSettings, s Settings) {
 	}
 }
 
+// checkInventoryTTL checks that inventory_ttl is not shorter than
+// cache_ttl (an inventory cannot be re-read more often than the target is
+// refreshed), for the block that set either.
+func (l *loader) checkInventoryTTL(path string, r rawSettings, s Settings) {
+	if (r.InventoryTTL == nil && r.CacheTTL == nil) || s.InventoryTTL >= s.CacheTTL || s.InventoryTTL <= 0 {
+		return
+	}
+	if r.InventoryTTL != nil {
+		l.errorf(join(path, "inventory_ttl"), "%s is shorter than cache_ttl %s", model.Duration(s.InventoryTTL), model.Duration(s.CacheTTL))
+	} else {
+		l.errorf(join(path, "cache_ttl"), "%s is longer than inventory_ttl %s; set inventory_ttl too", model.Duration(s.CacheTTL), model.Duration(s.InventoryTTL))
+	}
+}
+
 // over returns base with the settings r sets replaced.
 func (r rawSettings) over(base Settings) Settings {
 	s := base
 	setDuration(&s.Timeout, r.Timeout)
 	setDuration(&s.CacheTTL, r.CacheTTL)
+	setDuration(&s.InventoryTTL, r.InventoryTTL)
 	setDuration(&s.ServeStaleFor, r.ServeStaleFor)
 	setDuration(&s.Lookback, r.Lookback)
 	setDuration(&s.History, r.History)

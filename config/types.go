@@ -31,6 +31,11 @@ type Settings struct {
 	Timeout time.Duration
 	// CacheTTL is how long a snapshot is served without upstream calls.
 	CacheTTL time.Duration
+	// InventoryTTL is how long a vendor client reuses its last read of what
+	// changes slowly (asset inventories, tenants, policies) before reading
+	// it again; jobs, alerts and storage are read at every refresh. It is
+	// never shorter than CacheTTL.
+	InventoryTTL time.Duration
 	// ServeStaleFor is how long the last good snapshot is served after
 	// refreshes start failing.
 	ServeStaleFor time.Duration
@@ -59,6 +64,7 @@ type Settings struct {
 var DefaultSettings = Settings{
 	Timeout:          60 * time.Second,
 	CacheTTL:         60 * time.Second,
+	InventoryTTL:     15 * time.Minute,
 	ServeStaleFor:    time.Hour,
 	MaxConcurrency:   4,
 	Lookback:         24 * time.Hour,

@@ -31,6 +31,15 @@ type Client struct {
 	history  time.Duration
 	zones    *zones
 	logs     *logHistory
+
+	// inventoryTTL is how long the lists that change slowly (companies,
+	// plans, devices, backup jobs) are reused; the subscriptions (storage
+	// used) and the logs are read at every refresh.
+	inventoryTTL time.Duration
+	companies    httpapi.Reused[[]Company]
+	plans        httpapi.Reused[[]Plan]
+	devices      httpapi.Reused[[]Device]
+	jobs         httpapi.Reused[[]Job]
 }
 
 // New returns the client of target t. It refuses a URL that is not https:
@@ -78,6 +87,8 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 		history:  history,
 		zones:    newZones(logger),
 		logs:     newLogHistory(),
+
+		inventoryTTL: t.InventoryTTL,
 	}, nil
 }
 
@@ -115,7 +126,7 @@ func (inv *inventory) err(resources ...string) error {
 // readInventory reads the five small lists in parallel; they are paged one
 // after the other inside each list, so at most five requests are in flight
 // here, and httpapi bounds them further to max_concurrency.
-func (c *Client) readInventory(ctx context.Context) *inventory {
+func (c *Client) readInventory(ctx context.Context, now time.Time) *inventory {
 	inv := &inventory{errs: map[string]error{}}
 	var (
 		wg sync.WaitGroup
@@ -129,13 +140,19 @@ func (c *Client) readInventory(ctx context.Context) *inventory {
 			mu.Unlock()
 		})
 	}
-	run("companies", func() (err error) { inv.companies, err = listAll[Company](ctx, c, "companies"); return })
+	run("companies", func() (err error) { inv.companies, err = reuse(ctx, c, &c.companies, now, "companies"); return })
 	run("subscriptions", func() (err error) { inv.subscriptions, err = listAll[Subscription](ctx, c, "subscriptions"); return })
-	run("plans", func() (err error) { inv.plans, err = listAll[Plan](ctx, c, "plans"); return })
-	run("devices", func() (err error) { inv.devices, err = listAll[Device](ctx, c, "devices"); return })
-	run("jobs", func() (err error) { inv.jobs, err = listAll[Job](ctx, c, "jobs"); return })
+	run("plans", func() (err error) { inv.plans, err = reuse(ctx, c, &c.plans, now, "plans"); return })
+	run("devices", func() (err error) { inv.devices, err = reuse(ctx, c, &c.devices, now, "devices"); return })
+	run("jobs", func() (err error) { inv.jobs, err = reuse(ctx, c, &c.jobs, now, "jobs"); return })
 	wg.Wait()
 	return inv
+}
+
+// reuse returns the list of resource kept in r while it is younger than
+// inventory_ttl, else reads it whole.
+func reuse[T any](ctx context.Context, c *Client, r *httpapi.Reused[[]T], now time.Time, resource string) ([]T, error) {
+	return r.Get(ctx, now, c.inventoryTTL, func(ctx context.Context) ([]T, error) { return listAll[T](ctx, c, resource) })
 }
 
 // Fetch reads the account and maps it to a snapshot. Parts: assets
@@ -143,7 +160,7 @@ func (c *Client) readInventory(ctx context.Context) *inventory {
 // plans, companies); one failing list fails only the parts that need it.
 func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	now := c.now()
-	inv := c.readInventory(ctx)
+	inv := c.readInventory(ctx, now)
 	snap := &backup.Snapshot{FetchedAt: now, JobTypes: []backup.JobType{backup.JobBackup}}
 	m := newMapper(inv, c.zones)
 

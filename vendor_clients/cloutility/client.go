@@ -39,6 +39,8 @@ type Client struct {
 	warningTypes map[int]string
 	// consumers is the state kept per consumer id between refreshes.
 	consumers map[ID]*consumerState
+	// inventoryTTL is how long a consumer's node is reused.
+	inventoryTTL time.Duration
 }
 
 // New returns a client for target t. It needs client_id, origin, username
@@ -60,13 +62,15 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 		now = time.Now
 	}
 	c := &Client{
-		api:       api,
-		logger:    logger,
-		now:       now,
-		origin:    t.Origin,
-		lookback:  t.Lookback,
-		history:   t.History,
-		consumers: map[ID]*consumerState{},
+		api:      api,
+		logger:   logger,
+		now:      now,
+		origin:   t.Origin,
+		lookback: t.Lookback,
+
+		inventoryTTL: t.InventoryTTL,
+		history:      t.History,
+		consumers:    map[ID]*consumerState{},
 	}
 	// The API root is documented as https://host/v1/: a url that already
 	// ends in /v1 must not get a second one.

@@ -30,6 +30,10 @@ type consumerState struct {
 	// lastRestore is the end of the newest successful restore (or
 	// retrieve) job, carried forward like lastSuccess.
 	lastRestore time.Time
+	// node is the consumer's backup node (nil when it has none), re-read
+	// every inventory_ttl: it changes with the node's configuration and
+	// its last access, not with each backup.
+	node httpapi.Reused[*node]
 }
 
 // consumerRead is what one refresh read of one consumer.
@@ -54,10 +58,18 @@ type consumerRead struct {
 func (c *Client) readConsumer(ctx context.Context, r *consumerRead, now time.Time) {
 	path := "/bunits/" + string(r.bunit.id) + "/consumers/" + string(r.consumer.ID)
 
-	var n node
-	if err := c.get(ctx, "/bunits/{bunit}/consumers/{consumer}/node", path+"/node", nil, &n); err == nil {
-		r.node = &n
-	} else if !httpapi.IsStatus(err, http.StatusNotFound) {
+	n, err := r.state.node.Get(ctx, now, c.inventoryTTL, func(ctx context.Context) (*node, error) {
+		var n node
+		if err := c.get(ctx, "/bunits/{bunit}/consumers/{consumer}/node", path+"/node", nil, &n); err != nil {
+			if httpapi.IsStatus(err, http.StatusNotFound) {
+				return nil, nil // a consumer without a node yet
+			}
+			return nil, err
+		}
+		return &n, nil
+	})
+	r.node = n
+	if err != nil {
 		r.nodeErr = fmt.Errorf("node: %w", err)
 	}
 
@@ -77,7 +89,7 @@ func (c *Client) readConsumer(ctx context.Context, r *consumerRead, now time.Tim
 		return
 	}
 	var fs list[filespace]
-	err := c.get(ctx, "/bunits/{bunit}/consumers/{consumer}/node/filespaces", path+"/node/filespaces",
+	err = c.get(ctx, "/bunits/{bunit}/consumers/{consumer}/node/filespaces", path+"/node/filespaces",
 		url.Values{"tsmSync": {"false"}}, &fs) // tsmSync=true would force a slow sync with the server
 	if err != nil {
 		if !httpapi.IsStatus(err, http.StatusNotFound) {

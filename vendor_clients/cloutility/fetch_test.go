@@ -173,8 +173,9 @@ func derefD(p *time.Duration) any {
 }
 
 // TestRequestBudget counts the requests of a cold and a warm refresh by
-// route: per consumer, the node, the latest report and the jobs, plus the
-// first job once, and the filespaces of a node with no successful backup.
+// route: per consumer, the node (on the warm one only past inventory_ttl),
+// the latest report and the jobs, plus the first job once, and the
+// filespaces of a node with no successful backup.
 func TestRequestBudget(t *testing.T) {
 	const consumers, bunits = 48, 5
 	f := newFixture(t, cloutilityfake.Options{Seed: 7, Scale: consumers, BusinessUnits: bunits}, nil, nil)
@@ -212,7 +213,8 @@ func TestRequestBudget(t *testing.T) {
 		"/v1/nodewarningtypes":            1,
 	}
 	cold := maps(base, map[string]int{"/v1/oauth": 1, "/v1/me": 1, consumerPath + "/jobs/first": consumers})
-	warm := maps(base, map[string]int{"/v1/nodewarningtypes": 0, consumerPath + "/jobs/first": consumers - withJobs})
+	// Within inventory_ttl the nodes are not read again.
+	warm := maps(base, map[string]int{"/v1/nodewarningtypes": 0, consumerPath + "/node": 0, consumerPath + "/jobs/first": consumers - withJobs})
 
 	for _, step := range []struct {
 		name string

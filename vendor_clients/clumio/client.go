@@ -39,7 +39,16 @@ type Client struct {
 	// once: the token, the media type and the OU.
 	headers map[string]http.Header
 
-	tasks taskTracker
+	// inventoryTTL is how long the reads of what changes slowly (the
+	// inventories, the OU names, the policies) are reused, and how often the
+	// alerts are read whole rather than incrementally.
+	inventoryTTL time.Duration
+	inventories  []httpapi.Reused[[]inventoryItem] // one per assetKinds entry
+	ouReads      httpapi.Reused[map[string]string]
+	policyReads  httpapi.Reused[policyRPOs]
+
+	tasks  taskTracker
+	alerts alertTracker
 	// ouNames and rpos are the last good reads, used when a refresh cannot
 	// read them so that tenants and RPOs do not flip; that refresh's assets
 	// part still reports the error.
@@ -68,6 +77,9 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 		drillPoll: drillPollInterval,
 		headers:   map[string]http.Header{},
 		tasks:     newTaskTracker(),
+
+		inventoryTTL: t.InventoryTTL,
+		inventories:  make([]httpapi.Reused[[]inventoryItem], len(assetKinds)),
 	}
 	if c.pageSize <= 0 {
 		c.pageSize = config.DefaultSettings.PageSize
@@ -93,7 +105,11 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 }
 
 // Fetch reads the inventory, the tasks, the alerts and the S3
-// instant-access endpoints in parallel and maps them to a snapshot. Each part fails on its own: a failed read leaves the
+// instant-access endpoints in parallel and maps them to a snapshot. The
+// inventories, OU names and policies are read again only every
+// inventory_ttl; the tasks and alerts read only what changed since the
+// previous refresh; the endpoints are listed whole (there are few). Each
+// part fails on its own: a failed read leaves the
 // other parts' data in the snapshot. Clumio has no storage quota in its API,
 // so there is no storage part.
 func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
@@ -127,12 +143,16 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 		}()
 	}
 	for i, k := range assetKinds {
-		run(func() { inv[i], invErrs[i] = c.fetchInventory(ctx, k) })
+		run(func() {
+			inv[i], invErrs[i] = c.inventories[i].Get(ctx, now, c.inventoryTTL, func(ctx context.Context) ([]inventoryItem, error) {
+				return c.fetchInventory(ctx, k)
+			})
+		})
 	}
-	run(func() { ouNames, ouErr = c.fetchOUNames(ctx) })
-	run(func() { rpos, rpoErr = c.fetchPolicies(ctx) })
+	run(func() { ouNames, ouErr = c.ouReads.Get(ctx, now, c.inventoryTTL, c.fetchOUNames) })
+	run(func() { rpos, rpoErr = c.policyReads.Get(ctx, now, c.inventoryTTL, c.fetchPolicies) })
 	run(func() { tasks, rechecked, taskErr = c.fetchTasks(ctx, now) })
-	run(func() { alerts, alertErr = c.fetchAlerts(ctx) })
+	run(func() { alerts, alertErr = c.fetchAlerts(ctx, now) })
 	run(func() { endpoints, epErr = c.fetchEndpoints(ctx) })
 	wg.Wait()
 

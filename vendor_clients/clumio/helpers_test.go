@@ -31,6 +31,12 @@ func testTarget(url string) config.Target {
 // the HTTP options before the client is built.
 func newClient(t testing.TB, h http.Handler, mod func(*config.Target, *httpapi.Options)) *Client {
 	t.Helper()
+	return newClientAt(t, h, mod, func() time.Time { return testNow })
+}
+
+// newClientAt is newClient with a clock.
+func newClientAt(t testing.TB, h http.Handler, mod func(*config.Target, *httpapi.Options), now func() time.Time) *Client {
+	t.Helper()
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
 	target := testTarget(ts.URL)
@@ -49,7 +55,7 @@ func newClient(t testing.TB, h http.Handler, mod func(*config.Target, *httpapi.O
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := New(target, api, nil, func() time.Time { return testNow })
+	c, err := New(target, api, nil, now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,16 +34,10 @@ const (
 	// past it the oldest are forgotten (their asset's next task or the
 	// inventory's status then takes over).
 	maxUnfinished = 5000
-	// recheckChunk is how many task ids one re-check request asks for, to
-	// keep the filter (and the URL) short.
+	// recheckChunk is how many task ids one request for the final status
+	// of finished tasks asks for, to keep the filter (and the URL) short.
 	recheckChunk = 50
-	// maxTaskHistory is how far back /tasks may be filtered by
-	// created_timestamp: at most the last 6 months (clumio.md 1.6).
-	maxTaskHistory = 180 * 24 * time.Hour
 )
-
-// restoreCategories are the task categories that restore an asset.
-var restoreCategories = []string{"restore", "snapshot_restore"}
 
 // taskTracker is the tasks state kept between refreshes: where the next
 // refresh starts reading, the tasks still running, and each asset's task
@@ -94,56 +88,107 @@ func newTaskTracker() taskTracker {
 	return taskTracker{unfinished: map[string]trackedTask{}, byAsset: map[string]*assetHistory{}, lastRestore: map[string]time.Time{}}
 }
 
+// unfinishedStatuses are the task statuses that are not final, and
+// finishedStatuses those that are (clumio.md 1.7.1).
+var (
+	unfinishedStatuses = []string{"queued", "in_progress", "aborting"}
+	finishedStatuses   = []string{"completed", "failed", "aborted"}
+)
+
 // fetchTasks lists the job tasks created since the watermark (the lookback
-// window on the first refresh) and re-reads the unfinished tasks by id. It
-// returns the tasks and the set of ids re-read.
+// window on the first refresh) and re-reads the unfinished tasks it
+// tracks. It returns the tasks and the set of ids re-read.
+//
+// The API has no filter on a task's update time, so learning that the
+// tracked tasks are still running costs one listing of the unfinished job
+// tasks (status $in, a page per page_size tasks); only the tracked tasks
+// missing from it (finished since, or gone) are then read by id ($in,
+// recheckChunk a request) for their final status.
 //
 // The first refresh needs no longer history than the lookback for backups:
 // each asset's last success comes from the inventory's
 // last_backup_timestamp. Restores have no such summary, so until it
 // succeeds once a refresh also lists the completed restores of the history
-// window (at most the 6 months the filter allows).
+// window (fetchRestoreHistory).
 func (c *Client) fetchTasks(ctx context.Context, now time.Time) ([]task, map[string]bool, error) {
-	since := c.tasks.watermark
-	if floor := now.Add(-c.lookback); since.Before(floor) {
-		since = floor
+	tasks, rechecked, err := c.fetchJobTasks(ctx, now)
+	if err != nil || c.tasks.restoresRead {
+		return tasks, rechecked, err
 	}
-	ids := make([]string, 0, len(c.tasks.unfinished))
-	for id := range c.tasks.unfinished {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	chunks := slices.Collect(slices.Chunk(ids, recheckChunk))
-
-	queries := []listQuery{{Filter: Filter{}.Since("created_timestamp", since).In("category", jobCategories...)}}
-	for _, chunk := range chunks {
-		queries = append(queries, listQuery{Filter: Filter{}.In("id", chunk...)})
-	}
-	if !c.tasks.restoresRead {
-		from := now.Add(-min(max(c.history, c.lookback), maxTaskHistory))
-		queries = append(queries, listQuery{Filter: Filter{}.Since("created_timestamp", from).
-			In("category", restoreCategories...).In("status", "completed")})
-	}
-
-	results := make([][]task, len(queries))
-	err := httpapi.ForEach(ctx, len(results), c.api.MaxConcurrency(), func(ctx context.Context, i int) error {
-		q := queries[i]
-		ts, err := list[task](ctx, c, tasksResource, q)
-		if err != nil {
-			return err
-		}
-		results[i] = ts
-		return nil
-	})
+	restores, err := c.fetchRestoreHistory(ctx, now)
 	if err != nil {
 		return nil, nil, err
 	}
 	c.tasks.restoresRead = true
-	rechecked := make(map[string]bool, len(ids))
-	for _, id := range ids {
+	return append(tasks, restores...), rechecked, nil
+}
+
+// fetchJobTasks reads the job tasks new since the watermark and the final
+// status of the tracked unfinished ones, as fetchTasks describes.
+func (c *Client) fetchJobTasks(ctx context.Context, now time.Time) ([]task, map[string]bool, error) {
+	since := c.tasks.watermark
+	if floor := now.Add(-c.lookback); since.Before(floor) {
+		since = floor
+	}
+	created := Filter{}.Since("created_timestamp", since).In("category", jobCategories...)
+	if len(c.tasks.unfinished) == 0 {
+		tasks, err := list[task](ctx, c, tasksResource, listQuery{Filter: created})
+		return tasks, map[string]bool{}, err
+	}
+	// With tasks to follow, the new tasks are read in two listings that do
+	// not overlap: those finished, created since the watermark, and every
+	// unfinished one created since the oldest tracked (or the watermark,
+	// if earlier), which holds both the new unfinished tasks and the
+	// tracked ones still running. Older tasks still running are not
+	// tracked and need not be read.
+	oldest := since
+	for _, u := range c.tasks.unfinished {
+		if u.created.Before(oldest) {
+			oldest = u.created
+		}
+	}
+	queries := []listQuery{
+		{Filter: created.In("status", finishedStatuses...)},
+		{Filter: Filter{}.In("status", unfinishedStatuses...).In("category", jobCategories...).Since("created_timestamp", oldest)},
+	}
+	results := make([][]task, len(queries))
+	err := httpapi.ForEach(ctx, len(queries), c.api.MaxConcurrency(), func(ctx context.Context, i int) error {
+		ts, err := list[task](ctx, c, tasksResource, queries[i])
+		results[i] = ts
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	rechecked := make(map[string]bool, len(c.tasks.unfinished))
+	stillUnfinished := make(map[string]bool, len(results[1]))
+	for _, t := range results[1] {
+		stillUnfinished[t.ID] = true
+		if _, tracked := c.tasks.unfinished[t.ID]; tracked {
+			rechecked[t.ID] = true
+		}
+	}
+	var gone []string
+	for id := range c.tasks.unfinished {
+		if !stillUnfinished[id] {
+			gone = append(gone, id)
+		}
+	}
+	slices.Sort(gone)
+	chunks := slices.Collect(slices.Chunk(gone, recheckChunk))
+	finished := make([][]task, len(chunks))
+	err = httpapi.ForEach(ctx, len(chunks), c.api.MaxConcurrency(), func(ctx context.Context, i int) error {
+		ts, err := list[task](ctx, c, tasksResource, listQuery{Filter: Filter{}.In("id", chunks[i]...)})
+		finished[i] = ts
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, id := range gone {
 		rechecked[id] = true
 	}
-	return slices.Concat(results...), rechecked, nil
+	return slices.Concat(append(results, finished...)...), rechecked, nil
 }
 
 // apply folds a good tasks read into the tracker. It returns the finished

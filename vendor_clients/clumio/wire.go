@@ -138,11 +138,14 @@ type task struct {
 
 // alert is one item of /alerts/individual.
 type alert struct {
-	ID            string  `json:"id"`
-	Type          string  `json:"type"`
-	Severity      string  `json:"severity"`
-	Status        string  `json:"status"`
-	PrimaryEntity *entity `json:"primary_entity"`
+	ID               string    `json:"id"`
+	Type             string    `json:"type"`
+	Severity         string    `json:"severity"`
+	Status           string    `json:"status"`
+	PrimaryEntity    *entity   `json:"primary_entity"`
+	RaisedTimestamp  timestamp `json:"raised_timestamp"`
+	UpdatedTimestamp timestamp `json:"updated_timestamp"`
+	ClearedTimestamp timestamp `json:"cleared_timestamp"`
 }
 
 // inventoryItem is one item of the /datasources/... inventory endpoints.
