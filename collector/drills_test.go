@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
 	"github.com/backup-exporter/backup_exporter/backup"
@@ -85,7 +86,8 @@ func TestDrillSchedule(t *testing.T) {
 // TestDrillsRunInTheBackground runs a Clumio target with one drill: with
 // --restore-drills.enabled the drill runs once without any scrape, and
 // scrapes never start another (one POST in all, and nothing but GETs
-// besides); without the flag it never runs.
+// besides), and its success reaches the cached series; without the flag it
+// never runs.
 func TestDrillsRunInTheBackground(t *testing.T) {
 	for _, enabled := range []bool{true, false} {
 		srv := clumiofake.New(clumiofake.Options{Seed: 1, Scale: clumioGoldenScale, Now: time.Now()})
@@ -132,5 +134,39 @@ func TestDrillsRunInTheBackground(t *testing.T) {
 		if n := testutil.CollectAndCount(e.ScrapeCollector(context.Background()), "backup_restore_drill_interval_seconds"); (n == 1) != enabled {
 			t.Errorf("enabled=%v: %d drill interval series", enabled, n)
 		}
+		if !enabled {
+			continue
+		}
+		// The drill's success shows in the target's cached series (the
+		// snapshot is younger than cache_ttl): its rendition follows the
+		// drills without a refresh.
+		deadline := time.Now().Add(30 * time.Second)
+		for !strings.Contains(scrapeText(t, e), `backup_restore_drill_last_status{drill="s3",status="success",target="clumio",vendor="clumio"} 1`) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the drill's success never showed:\n%s", scrapeText(t, e))
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if got := srv.Methods()[http.MethodPost]; got != 1 {
+			t.Errorf("%d POSTs once the drill succeeded, want 1", got)
+		}
 	}
+}
+
+// scrapeText is one scrape of e in the text format.
+func scrapeText(t *testing.T, e *Exporter) string {
+	t.Helper()
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(e.ScrapeCollector(context.Background()))
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, mf := range mfs {
+		if _, err := expfmt.MetricFamilyToText(&b, mf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b.String()
 }
