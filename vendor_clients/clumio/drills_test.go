@@ -123,41 +123,15 @@ func TestDrillFailures(t *testing.T) {
 			srv.FailRestores(d.ProtectionGroup, true)
 		}, step: time.Second, want: "ended failed", wantPOST: 1},
 		{name: "timeout while queued", step: 0, timeout: 50 * time.Millisecond, want: "still queued when the drill's timeout passed", wantPOST: 1},
-		{name: "POST refused with errors", setup: func(_ *clumiofake.Server, _ *Client, _ *config.RestoreDrill, log *methodLog) {
-			next := log.next
-			log.next = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if r.Method == http.MethodPost {
-					w.Header().Set("Content-Type", "application/json")
-					w.WriteHeader(http.StatusForbidden)
-					_, _ = w.Write([]byte(`{"errors":[{"error_code":403,"error_message":"Insufficient permissions to restore"}]}`))
-					return
-				}
-				next.ServeHTTP(w, r)
-			})
-		}, step: time.Second, want: "HTTP 403 Forbidden: 403: Insufficient permissions to restore", wantPOST: 1},
-		{name: "POST refused with 400 and errors[], one echoing the token", setup: func(_ *clumiofake.Server, _ *Client, _ *config.RestoreDrill, log *methodLog) {
-			next := log.next
-			log.next = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if r.Method == http.MethodPost {
-					w.Header().Set("Content-Type", "application/json")
-					w.WriteHeader(http.StatusBadRequest)
-					_, _ = w.Write([]byte(`{"errors":[{"error_code":400,"error_message":"expiry_timestamp must be in the future"},` +
-						`{"error_code":401,"error_message":"token ` + clumiofake.DefaultToken + ` lacks restore rights"}]}`))
-					return
-				}
-				next.ServeHTTP(w, r)
-			})
-		}, step: time.Second, want: "HTTP 400 Bad Request: 400: expiry_timestamp must be in the future; 401: token <secret> lacks restore rights", wantPOST: 1},
-		{name: "POST answering 503 is not retried", setup: func(_ *clumiofake.Server, _ *Client, _ *config.RestoreDrill, log *methodLog) {
-			next := log.next
-			log.next = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if r.Method == http.MethodPost {
-					w.WriteHeader(http.StatusServiceUnavailable)
-					return
-				}
-				next.ServeHTTP(w, r)
-			})
-		}, step: time.Second, want: "HTTP 503", wantPOST: 1},
+		{name: "POST refused with errors", setup: refusePOST(http.StatusForbidden,
+			`{"errors":[{"error_code":403,"error_message":"Insufficient permissions to restore"}]}`),
+			step: time.Second, want: "HTTP 403 Forbidden: 403: Insufficient permissions to restore", wantPOST: 1},
+		{name: "POST refused with 400 and errors[], one echoing the token", setup: refusePOST(http.StatusBadRequest,
+			`{"errors":[{"error_code":400,"error_message":"expiry_timestamp must be in the future"},`+
+				`{"error_code":401,"error_message":"token `+clumiofake.DefaultToken+` lacks restore rights"}]}`),
+			step: time.Second, want: "HTTP 400 Bad Request: 400: expiry_timestamp must be in the future; 401: token <secret> lacks restore rights", wantPOST: 1},
+		{name: "POST answering 503 is not retried", setup: refusePOST(http.StatusServiceUnavailable, ""),
+			step: time.Second, want: "HTTP 503", wantPOST: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, log, c, d := drillFixture(t, tc.step)
@@ -181,6 +155,25 @@ func TestDrillFailures(t *testing.T) {
 			if m[http.MethodPost] != tc.wantPOST || len(m) > 2 || (len(m) == 2 && m[http.MethodPost] == 0) {
 				t.Errorf("methods sent: %v, want GETs and %d POST", m, tc.wantPOST)
 			}
+		})
+	}
+}
+
+// refusePOST answers every POST with status and body (JSON when not
+// empty) in front of the fake; other requests reach it.
+func refusePOST(status int, body string) func(*clumiofake.Server, *Client, *config.RestoreDrill, *methodLog) {
+	return func(_ *clumiofake.Server, _ *Client, _ *config.RestoreDrill, log *methodLog) {
+		next := log.next
+		log.next = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodPost {
+				next.ServeHTTP(w, r)
+				return
+			}
+			if body != "" {
+				w.Header().Set("Content-Type", "application/json")
+			}
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte(body))
 		})
 	}
 }
