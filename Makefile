@@ -7,6 +7,8 @@ REVISION      ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 BRANCH        ?= $(shell git rev-parse --abbrev-ref HEAD 2>/dev/null || echo unknown)
 BUILD_USER    ?= $(shell whoami 2>/dev/null || echo unknown)@$(shell hostname 2>/dev/null || echo unknown)
 BUILD_DATE    ?= $(shell date -u +%Y%m%d-%H:%M:%S)
+FUZZTIME      ?= 1m
+DURATION      ?= 3m
 DOCKER_IMAGE  ?= backup_exporter:$(VERSION)
 
 VERSION_PKG := github.com/prometheus/common/version
@@ -24,7 +26,7 @@ include tools.mk
 # The race detector needs cgo, so a C compiler. Without one the unit tests run without -race, and say so.
 RACE := $(if $(shell command -v $(or $(CC),gcc) 2>/dev/null),-race)
 
-.PHONY: help tools build test unit lint fmt-check vet staticcheck rules e2e demo bench soak docker generate clean
+.PHONY: help tools build test unit lint fmt-check vet staticcheck rules e2e demo bench soak soak-ci fuzz docker generate clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -63,8 +65,27 @@ demo: build ## run the exporter against the built-in vendor simulator
 bench: ## benchmarks with allocations (long)
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
-soak: build ## scrape the demo setup repeatedly and check memory and file descriptors stay flat (long)
-	CGO_ENABLED=1 $(GO) test -count=1 -tags soak -timeout 30m ./e2e/
+soak: build ## DURATION (default 3m) of faults, 16 scrapers and reloads; reports scrapes, latency and footprint (long)
+	SOAK_DURATION=$(DURATION) $(GO) test -count=1 -v -tags soak -run '^TestSoak$$' -timeout 3h ./e2e/
+
+soak-ci: ## the soak for 60 s, as CI runs it
+	$(MAKE) soak DURATION=60s
+
+# FUZZ_TARGETS lists package:target for `make fuzz`; `make test` runs their
+# seed corpora (testdata/fuzz) as ordinary tests.
+FUZZ_TARGETS := \
+	./config:FuzzParse \
+	./vendor_clients/clumio:FuzzDecodeList ./vendor_clients/clumio:FuzzReadValue \
+	./vendor_clients/cleverfox:FuzzDecodeList ./vendor_clients/cleverfox:FuzzReadValue \
+	./vendor_clients/cloutility:FuzzDecodeList ./vendor_clients/cloutility:FuzzReadValue \
+	./vendor_clients/cloverdx:FuzzDecodeList ./vendor_clients/cloverdx:FuzzReadValue
+
+fuzz: ## run each fuzz target for FUZZTIME (default 1m), one after the other; a crash is written under testdata/fuzz
+	@failed=; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t#*:}; \
+		echo "== $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || failed="$$failed $$t"; \
+	done; if [ -n "$$failed" ]; then echo "fuzz failures:$$failed"; exit 1; fi
 
 generate: ## regenerate the dashboards' JSON from their Go code
 	$(GO) run ./dashboards/cmd/gen -dir dashboards

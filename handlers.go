@@ -200,5 +200,7 @@ func (s *server) serveConfig(w http.ResponseWriter, _ *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	// Names in the config are anyone's text: never sniffed as HTML.
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, _ = w.Write(out)
 }

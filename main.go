@@ -45,6 +45,7 @@ func run(args []string, stdout, stderr *os.File) int {
 		probeOnly     = app.Flag("web.probe-only", "Serve only the exporter's own metrics on the telemetry path; targets are fetched only through /probe.").Bool()
 		timeoutOffset = app.Flag("web.scrape-timeout-offset", "Subtracted from Prometheus' X-Prometheus-Scrape-Timeout-Seconds, to leave time to answer.").Default("500ms").Duration()
 		restoreDrills = app.Flag("restore-drills.enabled", "Run the targets' restore_drills (they create self-expiring restore endpoints). Enable it on one replica of an HA pair only.").Bool()
+		writeTimeout  = app.Flag("web.write-timeout", "Longest time to answer one request, a scrape's refresh included; past it a client that reads slowly is cut off and its scrape slot freed. Keep it above the longest target timeout.").Default("2m").Duration()
 		webFlags      = kingpinflag.AddFlags(app, ":9860")
 	)
 	logConfig := &promslog.Config{}
@@ -102,7 +103,7 @@ func run(args []string, stdout, stderr *os.File) int {
 	defer stop()
 	go reloadOnHangup(ctx, reloader, logger)
 
-	httpServer := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	httpServer := newHTTPServer(mux, *writeTimeout)
 	errc := make(chan error, 1)
 	go func() { errc <- web.ListenAndServe(httpServer, webFlags, logger) }()
 	select {

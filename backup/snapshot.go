@@ -50,6 +50,8 @@ type Snapshot struct {
 	// Samples are vendor-only metrics (backup_<vendor>_…). A sample whose
 	// Part is set is served with that part's data.
 	Samples []Sample
+	// Issues are the items the client dropped or could not read in full.
+	Issues []Issue
 	// PartErrors records the outcome of each part this refresh attempted:
 	// a nil value is a success. A part that is absent was not attempted.
 	PartErrors map[Part]error

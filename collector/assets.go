@@ -23,14 +23,15 @@ func selectAssets(cfg *config.Target, in []backup.Asset, is issues) (kept []*bac
 	for i := range in {
 		a := &in[i]
 		if a.ID == "" {
-			is.add("asset without id", a.Name)
+			is.add(issueAssetWithoutID, a.Name)
 			continue
 		}
-		if _, dup := seen[a.ID]; dup {
-			is.add("duplicate asset id (first kept)", a.ID)
+		id := labelKey(a.ID)
+		if _, dup := seen[id]; dup {
+			is.add(issueDuplicateAsset, a.ID)
 			continue
 		}
-		seen[a.ID] = struct{}{}
+		seen[id] = struct{}{}
 		if !included(cfg.Include, a) || excluded(cfg.Exclude, a) {
 			continue
 		}

@@ -62,7 +62,7 @@ func TestSelectAssets(t *testing.T) {
 		wantIssues  []string
 	}{
 		{"no filter: all valid assets, by id, duplicates and id-less skipped", nil, []string{"a", "b", "c", "d"}, 0,
-			[]string{"asset without id", "duplicate asset id (first kept)"}},
+			[]string{"asset_without_id", "duplicate_asset_id"}},
 		{"include tenants", func(t *config.Target) { t.Include.Tenants = []string{"prod", "test"} }, []string{"b", "c", "d"}, 0, nil},
 		{"include tenants and types: both must hold", func(t *config.Target) {
 			t.Include = config.AssetFilter{Tenants: []string{"prod", "dev"}, AssetTypes: []string{"ebs"}}

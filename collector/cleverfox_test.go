@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"encoding/pem"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -19,7 +20,7 @@ import (
 // startCleverFox serves a CleverFox fake over TLS (1.2 or newer, as the API)
 // and returns a target of it that trusts the server's certificate through
 // tls_config.ca_file, as a deployment would.
-func startCleverFox(tb testing.TB, srv *cleverfoxfake.Server, mods ...func(*config.Target)) config.Target {
+func startCleverFox(tb testing.TB, srv http.Handler, mods ...func(*config.Target)) config.Target {
 	tb.Helper()
 	ts := httptest.NewUnstartedServer(srv)
 	ts.TLS = cleverfoxfake.TLSConfig()

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -14,7 +15,7 @@ import (
 
 // startCloutility serves a Cloutility fake and returns a target of it with
 // the fake's credentials.
-func startCloutility(tb testing.TB, srv *cloutilityfake.Server, name string, mods ...func(*config.Target)) config.Target {
+func startCloutility(tb testing.TB, srv http.Handler, name string, mods ...func(*config.Target)) config.Target {
 	tb.Helper()
 	ts := httptest.NewServer(srv)
 	tb.Cleanup(ts.Close)

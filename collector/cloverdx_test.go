@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -14,7 +15,7 @@ import (
 
 // startCloverDX serves a CloverDX fake and returns a target of it, the URL
 // being the server root (…/clover) as in exporter.yml.
-func startCloverDX(tb testing.TB, srv *cloverdxfake.Server, mods ...func(*config.Target)) config.Target {
+func startCloverDX(tb testing.TB, srv http.Handler, mods ...func(*config.Target)) config.Target {
 	tb.Helper()
 	ts := httptest.NewServer(srv)
 	tb.Cleanup(ts.Close)

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -10,7 +11,7 @@ import (
 )
 
 // startClumio serves a Clumio fake and returns a target of it.
-func startClumio(tb testing.TB, srv *clumiofake.Server, name string, mods ...func(*config.Target)) config.Target {
+func startClumio(tb testing.TB, srv http.Handler, name string, mods ...func(*config.Target)) config.Target {
 	tb.Helper()
 	ts := httptest.NewServer(srv)
 	tb.Cleanup(ts.Close)

@@ -1,8 +1,6 @@
 package collector
 
 import (
-	"strings"
-
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 )
@@ -86,7 +84,7 @@ func labelPair(name, value string) *dto.LabelPair {
 // vendor's mangled asset name) would make the whole exposition fail, so its
 // bad bytes are replaced.
 func fillPair(p *dto.LabelPair, store *string, name, value string) *dto.LabelPair {
-	*store = strings.ToValidUTF8(value, "\uFFFD")
+	*store = labelKey(value)
 	p.Name, p.Value = internName(name), store
 	return p
 }

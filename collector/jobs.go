@@ -47,10 +47,15 @@ func (c *jobCounter) observe(snap *backup.Snapshot, now time.Time, lookback time
 	for _, j := range snap.Jobs {
 		switch {
 		case j.ID == "":
-			is.add("job without id", string(j.Type))
+			is.add(issueJobWithoutID, string(j.Type))
 			continue
 		case !j.Status.Finished():
-			is.add("job with a status that is not a finished one", string(j.Status))
+			is.add(issueJobNotFinished, string(j.Status))
+			continue
+		case j.End.After(now.Add(maxAhead)):
+			// A job "ending" in year 9999 would be counted now and
+			// remembered for ever.
+			is.add(issueTimeOutOfRange, j.End.UTC().Format(time.RFC3339))
 			continue
 		case j.End.Before(horizon):
 			// Older than the window: it may have been counted and

@@ -3,6 +3,7 @@ package collector
 import (
 	"cmp"
 	"slices"
+	"strconv"
 
 	"github.com/backup-exporter/backup_exporter/backup"
 )
@@ -15,9 +16,9 @@ func storageMetrics(l labeler, in []backup.Storage, is issues) []constSample {
 	seen := make(map[scopeKey]struct{}, len(in))
 	m := metricSet{samples: make([]constSample, 0, 2*len(in))}
 	for _, s := range in {
-		k := scopeKey{s.Scope, s.ScopeID}
+		k := scopeKey{labelKey(s.Scope), labelKey(s.ScopeID)}
 		if _, dup := seen[k]; dup {
-			is.add("duplicate storage scope (first kept)", s.Scope+"/"+s.ScopeID)
+			is.add(issueDuplicateStorage, s.Scope+"/"+s.ScopeID)
 			continue
 		}
 		seen[k] = struct{}{}
@@ -62,16 +63,21 @@ func monitorMetrics(l labeler, in []backup.Monitor, is issues) []constSample {
 	seen := make(map[string]struct{}, len(in))
 	m := metricSet{samples: make([]constSample, 0, len(in)*(len(backup.MonitorStates)+1))}
 	for _, mon := range in {
-		if _, dup := seen[mon.ID]; dup {
-			is.add("duplicate monitor id (first kept)", mon.ID)
+		id := labelKey(mon.ID)
+		if _, dup := seen[id]; dup {
+			is.add(issueDuplicateMonitor, mon.ID)
 			continue
 		}
-		seen[mon.ID] = struct{}{}
+		seen[id] = struct{}{}
 		if !slices.Contains(backup.MonitorStates, mon.State) {
-			is.add("monitor with an unknown state", string(mon.State))
+			is.add(issueMonitorState, string(mon.State))
 		}
 		for _, s := range backup.MonitorStates {
 			m.gauge(monitorStateDesc, l.with("monitor_id", mon.ID, "monitor", mon.Name, "state", string(s)), boolValue(mon.State == s))
+		}
+		if mon.FailingItems < 0 {
+			is.add(issueInvalidNumber, strconv.Itoa(mon.FailingItems))
+			continue
 		}
 		m.gauge(monitorFailingItemsDesc, l.with("monitor_id", mon.ID), float64(mon.FailingItems))
 	}

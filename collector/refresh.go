@@ -94,15 +94,16 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 		if len(snap.PartErrors) == 0 {
 			// A client that never calls SetPart has its data ignored:
 			// say so, or its target would look up and empty.
-			is.add("snapshot with no part attempted (the client never called SetPart)", "")
+			is.add(issueNoPartAttempted, "")
 		}
 		for p := range snap.PartErrors {
 			if !isPart(p) {
-				is.add("unknown part", string(p))
+				is.add(issueUnknownPart, string(p))
 			}
 		}
 		t.good[partSamples] = partData{fetchedAt: fetchedAt, fresh: true,
 			families: t.families(sampleMetrics(t.labels, t.descs, t.cfg.Vendor, samplesOf(snap.Samples, ""), is), is)}
+		is.addVendor(snap.Issues)
 	}
 	for p, d := range t.good {
 		if !d.fresh && end.Sub(d.fetchedAt) > t.cfg.ServeStaleFor {
@@ -112,8 +113,6 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 	if _, ok := t.good[backup.PartAssets]; !ok {
 		t.assets = 0
 	}
-	t.issues.report(t.logger, is)
-
 	up := len(problems) == 0
 	lastError := strings.Join(problems, "; ")
 	t.self.refreshed(up)
@@ -121,7 +120,11 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 		t.lastSuccess = end
 	}
 	t.logState(up, err != nil, failed, lastError)
-	return t.newView(up, failed, start, end, lastError, is)
+	v := t.newView(up, failed, start, end, lastError, is)
+	// Last: building the view may leave series out too.
+	t.issues.report(t.logger, is)
+	t.self.dataIssues(is)
+	return v
 }
 
 // families turns a part's samples into the sorted families it serves until
@@ -129,7 +132,7 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 func (t *Target) families(samples []constSample, is issues) []*dto.MetricFamily {
 	mfs, err := families(samples)
 	if err != nil {
-		is.add("series left out", err.Error())
+		is.add(issueSeriesLeftOut, err.Error())
 	}
 	return mfs
 }
@@ -151,6 +154,9 @@ func (t *Target) buildPart(p backup.Part, snap *backup.Snapshot, fetchedAt time.
 		kept, dropped := selectAssets(&t.cfg, snap.Assets, is)
 		t.self.droppedAssets(dropped)
 		t.assets = len(kept)
+		for i, a := range kept {
+			kept[i] = checkedAsset(a, fetchedAt, is)
+		}
 		return assetMetrics(t.labels, &t.cfg, kept)
 	case backup.PartJobs:
 		lookback := t.cfg.Lookback
@@ -160,7 +166,7 @@ func (t *Target) buildPart(p backup.Part, snap *backup.Snapshot, fetchedAt time.
 		t.jobs.observe(snap, fetchedAt, lookback, is)
 		return t.jobs.metrics(t.labels, snap)
 	case backup.PartStorage:
-		return storageMetrics(t.labels, snap.Storage, is)
+		return storageMetrics(t.labels, checkedStorage(snap.Storage, is), is)
 	case backup.PartAlerts:
 		return alertMetrics(t.labels, snap.Alerts)
 	case backup.PartMonitors:

@@ -73,21 +73,28 @@ func sampleMetrics(l labeler, descs *sampleDescs, vendor string, in []backup.Sam
 	seen := make(map[string]struct{}, len(in))
 	for _, s := range in {
 		if s.Spec == nil {
-			is.add("vendor sample without spec", "")
+			is.add(issueSampleWithoutSpec, "")
 			continue
 		}
 		sd := descs.get(vendor, s.Spec)
 		switch {
 		case sd.err != nil:
-			is.add("invalid vendor metric", sd.err.Error())
+			is.add(issueInvalidMetric, sd.err.Error())
 			continue
 		case len(s.LabelValues) != len(s.Spec.Labels):
-			is.add("vendor sample with the wrong number of label values", s.Spec.Name)
+			is.add(issueSampleLabelCount, s.Spec.Name)
 			continue
 		}
-		key := s.Spec.Name + "\xff" + strings.Join(s.LabelValues, "\xff")
+		if !finite(s.Value) || (s.Value < 0 && neverNegative(s.Spec)) {
+			is.add(issueInvalidSampleValue, s.Spec.Name)
+			continue
+		}
+		key := s.Spec.Name
+		for _, v := range s.LabelValues {
+			key += "\xff" + labelKey(v) // \xff never appears in a labelKey
+		}
 		if _, dup := seen[key]; dup {
-			is.add("duplicate vendor sample (first kept)", s.Spec.Name+"{"+strings.Join(s.LabelValues, ",")+"}")
+			is.add(issueDuplicateSample, s.Spec.Name+"{"+strings.Join(s.LabelValues, ",")+"}")
 			continue
 		}
 		seen[key] = struct{}{}

@@ -17,6 +17,7 @@ type selfMetrics struct {
 	refreshes   *prometheus.CounterVec
 	scrapes     *prometheus.CounterVec
 	dropped     *prometheus.CounterVec
+	dataIssues  *prometheus.CounterVec
 }
 
 // The values of the `cache` label of backup_exporter_scrapes_total.
@@ -59,11 +60,15 @@ func newSelfMetrics() *selfMetrics {
 			Name: "backup_exporter_dropped_assets_total",
 			Help: "Assets dropped because the target has more than max_assets.",
 		}, []string{"target", "vendor"}),
+		dataIssues: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "backup_exporter_data_issues_total",
+			Help: "Items or values from the vendor that were dropped because they cannot be right (a duplicate id, a NaN size, a timestamp in year 9999, an unknown time zone), by reason; each is logged once.",
+		}, []string{"target", "vendor", "reason"}),
 	}
 }
 
 func (m *selfMetrics) collectors() []prometheus.Collector {
-	return []prometheus.Collector{m.apiRequests, m.apiDuration, m.apiRetries, m.refreshes, m.scrapes, m.dropped}
+	return []prometheus.Collector{m.apiRequests, m.apiDuration, m.apiRetries, m.refreshes, m.scrapes, m.dropped, m.dataIssues}
 }
 
 // register puts the metrics on r, all or none; nil means they are kept but
@@ -94,6 +99,7 @@ func (m *selfMetrics) deleteTarget(name, vendor string) {
 	m.refreshes.DeletePartialMatch(l)
 	m.scrapes.DeletePartialMatch(l)
 	m.dropped.DeletePartialMatch(l)
+	m.dataIssues.DeletePartialMatch(l)
 }
 
 // targetMetrics are the self metrics of one target, with its labels bound.
@@ -104,6 +110,7 @@ type targetMetrics struct {
 	scrapes   *prometheus.CounterVec // by cache
 	refreshes *prometheus.CounterVec // by result
 	dropped   *prometheus.CounterVec // no labels left
+	issues    *prometheus.CounterVec // by reason
 	observer  apiObserver
 	closed    *atomic.Bool
 }
@@ -118,6 +125,7 @@ func (m *selfMetrics) forTarget(name, vendor string) *targetMetrics {
 		scrapes:   m.scrapes.MustCurryWith(l),
 		refreshes: m.refreshes.MustCurryWith(l),
 		dropped:   m.dropped.MustCurryWith(l),
+		issues:    m.dataIssues.MustCurryWith(l),
 		observer: apiObserver{
 			requests: m.apiRequests.MustCurryWith(l),
 			duration: m.apiDuration.MustCurryWith(l),
@@ -151,6 +159,16 @@ func (tm *targetMetrics) refreshed(ok bool) {
 func (tm *targetMetrics) droppedAssets(n int) {
 	if n > 0 && !tm.closed.Load() {
 		tm.dropped.WithLabelValues().Add(float64(n))
+	}
+}
+
+// dataIssues counts the items of one refresh that were dropped, by reason.
+func (tm *targetMetrics) dataIssues(is issues) {
+	if tm.closed.Load() {
+		return
+	}
+	for reason, it := range is {
+		tm.issues.WithLabelValues(reason).Add(float64(it.count))
 	}
 }
 

@@ -188,6 +188,10 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 		snap.Storage, snap.Samples = m.subscriptions()
 	}
 
+	for _, id := range c.zones.takeUnknown() {
+		snap.AddIssue("unknown_time_zone", "unknown time zone: its local times are read as UTC", id)
+	}
+
 	if assetErr != nil && logErr != nil && storageErr != nil {
 		if assetErr == storageErr {
 			return nil, assetErr

@@ -45,13 +45,22 @@ func ParseDateTime(s string) DateTime {
 	}
 	for _, layout := range wallLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
-			return DateTime{wall: t}
+			return inRange(DateTime{wall: t})
 		}
 	}
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return DateTime{wall: t, zoned: true}
+		return inRange(DateTime{wall: t, zoned: true})
 	}
 	return DateTime{}
+}
+
+// inRange returns d, or the zero DateTime when d lies before year 1, which
+// time.Parse reads ("0000-01-01") but no clock ever showed.
+func inRange(d DateTime) DateTime {
+	if d.wall.Year() < 1 {
+		return DateTime{}
+	}
+	return d
 }
 
 // IsZero reports whether the timestamp was absent or unreadable.

@@ -7,7 +7,13 @@ import (
 
 // interval returns the longest time a job's schedule leaves between two runs,
 // or 0 for a one-time job or a frequency the client does not know.
+//
+// An Every past the documented 1..999 is not a schedule the product can
+// hold: it gives 0 too rather than a product that overflows.
 func (j *Job) interval() time.Duration {
+	if j.Every > maxEvery {
+		return 0
+	}
 	every := time.Duration(max(j.Every, 1))
 	switch {
 	case strings.EqualFold(j.Frequency, "Hourly"):
@@ -22,6 +28,20 @@ func (j *Job) interval() time.Duration {
 		return every * 31 * 24 * time.Hour
 	}
 	return 0
+}
+
+// maxEvery and maxLateAfter are the documented bounds of Job.Every and
+// Job.LateAfter.
+const (
+	maxEvery     = 999
+	maxLateAfter = 1439
+)
+
+// lateAfter is how late a run may start: LateAfter minutes, bounded to the
+// documented 0..1439 so that a wild value can neither shorten the RPO nor
+// overflow it.
+func (j *Job) lateAfter() time.Duration {
+	return time.Duration(min(max(j.LateAfter, 0), maxLateAfter)) * time.Minute
 }
 
 // weeklyGap returns, in days, the longest gap between two runs of a weekly

@@ -104,7 +104,7 @@ func (m *mapper) assets(h *logHistory, now time.Time) []backup.Asset {
 			// The schedule is the job's policy: a run is due every interval,
 			// may start LateAfter minutes late and takes about as long as
 			// the last good one, so its end is due that long after the last.
-			a.RPO = iv + time.Duration(j.LateAfter)*time.Minute
+			a.RPO = iv + j.lateAfter()
 			if rec != nil {
 				a.RPO += rec.successDuration
 			}
@@ -121,7 +121,7 @@ func overdue(j *Job, loc *time.Location, rec *jobRecord, now time.Time) bool {
 		return false
 	}
 	next := j.NextRunOn.In(loc)
-	if !now.After(next.Add(time.Duration(j.LateAfter) * time.Minute)) {
+	if !now.After(next.Add(j.lateAfter())) {
 		return false
 	}
 	return rec == nil || rec.newestStart.Before(next)

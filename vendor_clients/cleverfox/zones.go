@@ -2,6 +2,7 @@ package cleverfox
 
 import (
 	"log/slog"
+	"slices"
 	"time"
 
 	// The IANA database is embedded so that zone conversion works in a
@@ -160,19 +161,38 @@ var windowsZones = map[string]string{
 type zones struct {
 	logger *slog.Logger
 	cache  map[string]*time.Location
+	// bad are the names the client cannot place, for the life of the
+	// client; unknown are those used since the last takeUnknown.
+	bad, unknown map[string]bool
 }
 
 func newZones(logger *slog.Logger) *zones {
-	return &zones{logger: logger, cache: map[string]*time.Location{}}
+	return &zones{logger: logger, cache: map[string]*time.Location{}, bad: map[string]bool{}, unknown: map[string]bool{}}
+}
+
+// takeUnknown returns the unknown zone names used since the last call, and
+// forgets them.
+func (z *zones) takeUnknown() []string {
+	names := make([]string, 0, len(z.unknown))
+	for n := range z.unknown {
+		names = append(names, n)
+	}
+	clear(z.unknown)
+	slices.Sort(names)
+	return names
 }
 
 // location returns the zone of a TimeZoneId: a Windows name from the table,
 // or else an IANA name (some agents may report one). An empty or unknown
 // name falls back to UTC, with one warning per unknown name for the life of
-// the client, so that its local times are off by the zone's offset rather
-// than missing.
+// the client and an unknown_time_zone issue at every refresh that uses it,
+// so that its local times are off by the zone's offset rather than missing,
+// and that this is counted.
 func (z *zones) location(id string) *time.Location {
 	if loc, ok := z.cache[id]; ok {
+		if z.bad[id] {
+			z.unknown[id] = true
+		}
 		return loc
 	}
 	loc := time.UTC
@@ -185,6 +205,7 @@ func (z *zones) location(id string) *time.Location {
 			loc = l
 		} else {
 			z.logger.Warn("cleverfox: unknown time zone, reading its local times as UTC", "time_zone_id", id)
+			z.bad[id], z.unknown[id] = true, true
 		}
 	}
 	z.cache[id] = loc

@@ -29,6 +29,11 @@ func (c *Client) readJobs(ctx context.Context, path string, st *consumerState, n
 			if err != nil || first.IsZero() {
 				return nil, err
 			}
+			// Kept, a first job "completed" in year 9999 would hide every
+			// later job of the consumer for the life of the client.
+			if first.After(now.Add(maxClockSkew)) {
+				return nil, fmt.Errorf("first job: completed %s, in the future", first.Format(time.RFC3339))
+			}
 			st.firstJob = first
 		}
 		from := start
@@ -52,6 +57,10 @@ func (c *Client) readJobs(ctx context.Context, path string, st *consumerState, n
 		return jobs, nil
 	}
 }
+
+// maxClockSkew is how far ahead of the exporter's clock the portal's may
+// run before its times are taken as wrong.
+const maxClockSkew = 24 * time.Hour
 
 // firstJob returns when the consumer's first job completed, or zero when it
 // has none yet.

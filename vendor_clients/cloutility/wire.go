@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -323,6 +324,12 @@ func parseTimeSpan(s string) (time.Duration, bool) {
 	m, err2 := strconv.Atoi(parts[1])
 	sec, err3 := strconv.ParseFloat(parts[2], 64)
 	if err1 != nil || err2 != nil || err3 != nil {
+		return 0, false
+	}
+	// Each part must be a count (no sign, no NaN), and the sum must fit a
+	// time.Duration: anything else is not a TimeSpan .NET writes.
+	total := ((float64(days)*24+float64(h))*60+float64(m))*60 + sec
+	if days < 0 || h < 0 || m < 0 || !(sec >= 0) || total*float64(time.Second) >= math.MaxInt64 {
 		return 0, false
 	}
 	d := time.Duration(days)*24*time.Hour + time.Duration(h)*time.Hour + time.Duration(m)*time.Minute +

@@ -3,6 +3,7 @@ package cloverdx
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/backup-exporter/backup_exporter/backup"
@@ -64,6 +65,10 @@ func (c *Client) dashboardMonitors(ctx context.Context, dashboards []dashboard) 
 	return out, nil
 }
 
+// maxFailingItems bounds a monitor's failingItemsCount: one alert is
+// reported per failing item.
+const maxFailingItems = 100000
+
 // addMonitor adds one monitor, its failing items as alerts and, while it
 // fails or warns, its alert level.
 func (c *Client) addMonitor(snap *backup.Snapshot, d dashboard, m monitor) {
@@ -85,8 +90,14 @@ func (c *Client) addMonitor(snap *backup.Snapshot, d dashboard, m monitor) {
 		}
 		snap.Alerts = append(snap.Alerts, backup.Alert{Severity: severity(l), Type: strings.ToLower(string(it.Type))})
 	}
-	if m.FailingItemsCount != nil {
-		failing = *m.FailingItemsCount
+	if n := m.FailingItemsCount; n != nil {
+		// A count below 0 or past what a server holds would serve a wrong
+		// figure or make as many alerts; the listed items count instead.
+		if *n >= 0 && *n <= maxFailingItems {
+			failing = *n
+		} else {
+			snap.AddIssue("invalid_failing_items_count", "monitor with an impossible failingItemsCount: its listed items are counted", strconv.Itoa(*n))
+		}
 	}
 	if _, ok := alertLevels[m.AlertLevel]; ok {
 		level = m.AlertLevel

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -168,17 +169,34 @@ func (t *timestamp) UnmarshalJSON(b []byte) error {
 		}
 	}
 	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
+		// Past years 1 and 9999 the number is wrong, not a far date.
+		if ms < minEpochMilli || ms > maxEpochMilli {
+			return fmt.Errorf("time %s: epoch milliseconds out of range", s)
+		}
 		t.Time = time.UnixMilli(ms).UTC()
 		return nil
 	}
 	for _, layout := range isoLayouts {
 		if v, err := time.Parse(layout, s); err == nil {
+			if v.Year() < 1 {
+				return fmt.Errorf("time %q: before year 1", s)
+			}
 			t.Time = v
 			return nil
 		}
 	}
 	return fmt.Errorf("time %q: want ISO-8601 with an offset or epoch milliseconds", s)
 }
+
+// minEpochMilli and maxEpochMilli bound epoch milliseconds to years 1 to
+// 9999.
+const (
+	minEpochMilli = -62135596800000
+	maxEpochMilli = 253402300799999
+)
+
+// maxMillis is the longest duration a time.Duration holds, in milliseconds.
+const maxMillis = math.MaxInt64 / float64(time.Millisecond)
 
 // millis is a count of milliseconds sent as a number or a numeric string.
 type millis int64
@@ -189,6 +207,9 @@ func (m *millis) UnmarshalJSON(b []byte) error {
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		return fmt.Errorf("duration %s: want milliseconds", b)
+	}
+	if !(v >= 0 && v <= maxMillis) {
+		return fmt.Errorf("duration %s: want milliseconds from 0 to %.0f", b, maxMillis)
 	}
 	*m = millis(v)
 	return nil

@@ -89,4 +89,6 @@ func endpointSamples(eps []instantAccessEndpoint) []backup.Sample {
 	return out
 }
 
-func unixSeconds(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
+// unixSeconds is t in Unix seconds; unlike UnixNano it does not overflow
+// for a timestamp past 2262 (a vendor's "never" such as 9999-12-31).
+func unixSeconds(t time.Time) float64 { return float64(t.Unix()) + float64(t.Nanosecond())/1e9 }

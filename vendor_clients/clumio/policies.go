@@ -3,6 +3,7 @@ package clumio
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -74,7 +75,8 @@ func (p policyRPOs) rpo(id, opPrefix string) time.Duration {
 // duration converts an rpo_frequency. Clumio's units are minutes, hours,
 // days, weeks, months and years; a month counts as 31 days and a year as
 // 366, the longest each can be, so that an RPO alert never fires early.
-// An unknown unit gives 0, leaving the RPO to the config.
+// An unknown unit, or a value past time.Duration, gives 0, leaving the RPO
+// to the config.
 func (u *unitValue) duration() time.Duration {
 	if u == nil || u.Value <= 0 {
 		return 0
@@ -96,5 +98,10 @@ func (u *unitValue) duration() time.Duration {
 	default:
 		return 0
 	}
-	return time.Duration(u.Value * float64(unit))
+	d := u.Value * float64(unit)
+	if d >= math.MaxInt64 {
+		// Beyond time.Duration: no RPO any backup could meet.
+		return 0
+	}
+	return time.Duration(d)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 )
@@ -91,6 +92,9 @@ func (t *timestamp) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return fmt.Errorf("timestamp %q: %w", s, err)
 	}
+	if v.Year() < 1 {
+		return fmt.Errorf("timestamp %q: before year 1", s)
+	}
 	t.Time = v
 	return nil
 }
@@ -113,9 +117,20 @@ func (e *epoch) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return fmt.Errorf("epoch time: want a number, got %s", b)
 	}
+	// Past these bounds (years 1 and 9999) int64(f) would wrap or the
+	// time would not print: the value is wrong, not a far date.
+	if math.IsNaN(f) || f < minEpoch || f > maxEpoch {
+		return fmt.Errorf("epoch time %s: out of range", b)
+	}
 	e.Time = time.Unix(int64(f), 0).UTC()
 	return nil
 }
+
+// minEpoch and maxEpoch are the first and last second of years 1 to 9999.
+const (
+	minEpoch = -62135596800
+	maxEpoch = 253402300799
+)
 
 // entity is a task's or alert's primary or parent entity.
 type entity struct {
