@@ -26,7 +26,7 @@ include tools.mk
 # The race detector needs cgo, so a C compiler. Without one the unit tests run without -race, and say so.
 RACE := $(if $(shell command -v $(or $(CC),gcc) 2>/dev/null),-race)
 
-.PHONY: help tools build test unit lint fmt-check vet staticcheck rules e2e demo bench soak soak-ci fuzz docker generate clean
+.PHONY: help tools build test unit lint fmt-check vet staticcheck rules e2e demo bench bench-scale soak soak-ci fuzz docker generate clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -35,7 +35,7 @@ build: ## build bin/backup_exporter and bin/vendorsim with version information
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN_DIR)/backup_exporter .
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN_DIR)/vendorsim ./cmd/vendorsim
 
-test: lint rules unit e2e ## everything CI runs: lint, rule checks, unit tests with -race, end-to-end
+test: lint rules unit e2e soak-ci ## everything CI runs: lint, rule checks, unit tests with -race, end-to-end, a 60 s soak
 
 unit: $(PROMTOOL) $(AMTOOL) $(HELM) ## the Go tests with the race detector
 	@[ -n "$(RACE)" ] || echo "!! no C compiler found (gcc): the race detector needs cgo, so the tests run WITHOUT -race"
@@ -96,6 +96,5 @@ docker: ## build the container image (needs a Docker engine)
 clean:
 	rm -rf $(BIN_DIR)
 
-.PHONY: bench-scale
 bench-scale: build ## the scripted runs of BENCHMARKS.md at MSP scale (long; timed, never part of test)
 	CGO_ENABLED=1 $(GO) test -tags scale -count=1 -v -timeout 120m -run '^TestScale' ./collector/ ./e2e/
