@@ -157,7 +157,8 @@ func (t *Target) buildPart(p backup.Part, snap *backup.Snapshot, fetchedAt time.
 		for i, a := range kept {
 			kept[i] = checkedAsset(a, fetchedAt, is)
 		}
-		return assetMetrics(t.labels, &t.cfg, kept)
+		series := assetMetrics(t.labels, &t.cfg, shownAssets(&t.cfg, kept, fetchedAt))
+		return append(series, summaryMetrics(t.labels, &t.cfg, kept, fetchedAt)...)
 	case backup.PartJobs:
 		lookback := t.cfg.Lookback
 		if lookback <= 0 {

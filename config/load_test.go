@@ -50,6 +50,7 @@ func TestLoadGood(t *testing.T) {
 		MaxAssets:         10000,
 		MaxResponseBytes:  16 << 20,
 		MaxRetries:        2,
+		AssetMetrics:      AssetMetricsFull,
 	}
 	// with returns the defaults with some settings overridden.
 	with := func(change func(*Settings)) Settings {
@@ -129,10 +130,15 @@ func TestLoadGood(t *testing.T) {
 			},
 		},
 		{
-			Name:     "cloverdx",
-			Vendor:   VendorCloverDX,
-			URL:      "https://etl.example.com/clover",
-			Settings: with(func(s *Settings) { s.ServeStaleFor = 0; s.MaxAssets = 500; s.MaxResponseBytes = 1 << 20 }),
+			Name:   "cloverdx",
+			Vendor: VendorCloverDX,
+			URL:    "https://etl.example.com/clover",
+			Settings: with(func(s *Settings) {
+				s.ServeStaleFor = 0
+				s.MaxAssets = 500
+				s.MaxResponseBytes = 1 << 20
+				s.AssetMetrics = AssetMetricsSummary
+			}),
 			Username: "monitor$etl",
 			Password: "cloverdx-file-password-55d0aa",
 		},
@@ -160,9 +166,9 @@ func TestLoadGood(t *testing.T) {
 	}
 
 	wantWarnings := []string{
-		"testdata/good.yml:78: targets[4].password: secret written inline; prefer password_file or ${ENV}",
-		"testdata/good.yml:83: targets[4].tls_config.insecure_skip_verify: certificate verification is off; prefer ca_file",
-		"testdata/good.yml:87: targets[4].restore_tests[1]: every 90d is longer than history 5w: after a restart, restores older than history are not read, so the assets look untested; raise history to at least 90d",
+		"testdata/good.yml:79: targets[4].password: secret written inline; prefer password_file or ${ENV}",
+		"testdata/good.yml:84: targets[4].tls_config.insecure_skip_verify: certificate verification is off; prefer ca_file",
+		"testdata/good.yml:88: targets[4].restore_tests[1]: every 90d is longer than history 5w: after a restart, restores older than history are not read, so the assets look untested; raise history to at least 90d",
 	}
 	if !reflect.DeepEqual(warnings, wantWarnings) {
 		t.Errorf("warnings:\n got %q\nwant %q", warnings, wantWarnings)
@@ -338,6 +344,10 @@ func TestLoadInvalid(t *testing.T) {
 		{"business-units", []string{
 			`9: targets[0].business_units[2]: expected a string, got a mapping`,
 			`9: targets[0].business_units[1]: must not be empty`,
+		}},
+		{"asset-metrics", []string{
+			`2: defaults.asset_metrics: unknown mode "healthy" (want full, unhealthy or summary)`,
+			`7: targets[0].asset_metrics: unknown mode "" (want full, unhealthy or summary)`,
 		}},
 		{"tls-min-version", []string{`7: targets[0].tls_config.min_version: unknown version "SSL3" (want TLS10, TLS11, TLS12 or TLS13)`}},
 		{"tls-cert-without-key", []string{`7: targets[0].tls_config.cert_file: set without key_file`}},

@@ -66,6 +66,7 @@ func rawFromSettings(s Settings) rawSettings {
 		MaxAssets:         &s.MaxAssets,
 		MaxResponseBytes:  &s.MaxResponseBytes,
 		MaxRetries:        &s.MaxRetries,
+		AssetMetrics:      &s.AssetMetrics,
 	}
 }
 

@@ -28,6 +28,7 @@ type rawSettings struct {
 	MaxAssets         *int            `yaml:"max_assets,omitempty"`
 	MaxResponseBytes  *int64          `yaml:"max_response_bytes,omitempty"`
 	MaxRetries        *int            `yaml:"max_retries,omitempty"`
+	AssetMetrics      *string         `yaml:"asset_metrics,omitempty"`
 }
 
 // rawTarget is one entry of `targets`. Credential keys of every vendor are

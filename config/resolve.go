@@ -289,6 +289,9 @@ func (l *loader) checkSettings(path string, r rawSettings) {
 	if r.RequestsPerSecond != nil && *r.RequestsPerSecond < 0 {
 		l.errorf(join(path, "requests_per_second"), "must not be negative, got %g", *r.RequestsPerSecond)
 	}
+	if r.AssetMetrics != nil && !slices.Contains(assetMetricsModes, *r.AssetMetrics) {
+		l.errorf(join(path, "asset_metrics"), "unknown mode %q (want %s)", *r.AssetMetrics, orList(assetMetricsModes))
+	}
 }
 
 // checkWindow checks that lookback fits in history, for the block that set
@@ -334,6 +337,7 @@ func (r rawSettings) over(base Settings) Settings {
 	set(&s.MaxAssets, r.MaxAssets)
 	set(&s.MaxResponseBytes, r.MaxResponseBytes)
 	set(&s.MaxRetries, r.MaxRetries)
+	set(&s.AssetMetrics, r.AssetMetrics)
 	return s
 }
 

@@ -58,7 +58,26 @@ type Settings struct {
 	MaxResponseBytes int64
 	// MaxRetries bounds the retries of one upstream request.
 	MaxRetries int
+	// AssetMetrics says which per-asset series a target serves: one of the
+	// AssetMetrics* values. The fleet summary is served in every mode.
+	AssetMetrics string
 }
+
+// The values of `asset_metrics`.
+const (
+	// AssetMetricsFull serves every asset's series.
+	AssetMetricsFull = "full"
+	// AssetMetricsUnhealthy serves per-asset series only for assets that are
+	// not fine: unprotected, never succeeded, past their RPO or with a last
+	// status other than success.
+	AssetMetricsUnhealthy = "unhealthy"
+	// AssetMetricsSummary serves no per-asset series.
+	AssetMetricsSummary = "summary"
+)
+
+// assetMetricsModes lists the valid `asset_metrics` values, in the order
+// messages name them.
+var assetMetricsModes = []string{AssetMetricsFull, AssetMetricsUnhealthy, AssetMetricsSummary}
 
 // DefaultSettings are the values used where exporter.yml says nothing.
 var DefaultSettings = Settings{
@@ -74,6 +93,7 @@ var DefaultSettings = Settings{
 	MaxAssets:        50000,
 	MaxResponseBytes: 32 << 20,
 	MaxRetries:       3,
+	AssetMetrics:     AssetMetricsFull,
 }
 
 // Target is one vendor account, with its settings resolved (defaults plus its

@@ -20,6 +20,7 @@ var builders = map[string]func() *dashboard.DashboardBuilder{
 	"backup-overview.json":           overview,
 	"backup-asset-detail.json":       assetDetail,
 	"backup-exporter-internals.json": exporterInternals,
+	"backup-slo.json":                slo,
 }
 
 // Generate returns the JSON of every dashboard by file name, indented and

@@ -41,31 +41,27 @@ func overview() *dashboard.DashboardBuilder {
 		WithRow(dashboard.NewRowBuilder("Fleet")).
 		WithPanel(build(stat.NewPanelBuilder(), panel{
 			title:       "RPO compliance",
-			description: "Share of protected assets whose last successful backup is within their RPO. An asset that never succeeded counts as out of RPO.",
+			description: "Share of protected assets whose last successful backup was within their RPO at the latest refresh. An asset that never succeeded counts as out of RPO. From the fleet summary: every asset_metrics mode.",
 			unit:        units.PercentUnit, w: 6, h: 5,
-			queries: []query{{expr: `avg(asset:backup_asset_rpo_compliant:bool{` + selTenant + `})`, instant: true}},
+			queries: []query{{expr: `1 - sum(backup_assets_rpo_violated{` + selTenant + `}) / sum(backup_assets_protected{` + selTenant + `, protected="true"})`, instant: true}},
 		}).Thresholds(thresholds("red", step(0.95, "orange"), step(0.99, "green"))).Min(0).Max(1).ColorMode(common.BigValueColorModeBackground)).
 		WithPanel(build(stat.NewPanelBuilder(), panel{
 			title:       "Protected assets",
-			description: "Assets that a policy, schedule or active node covers.",
+			description: "Assets that a policy, schedule or active node covers. From the fleet summary: every asset_metrics mode.",
 			unit:        units.Short, w: 4, h: 5,
-			queries: []query{{expr: `count(asset:backup_asset_rpo_compliant:bool{` + selTenant + `}) or vector(0)`, instant: true}},
+			queries: []query{{expr: `sum(backup_assets_protected{` + selTenant + `, protected="true"}) or vector(0)`, instant: true}},
 		})).
 		WithPanel(build(stat.NewPanelBuilder(), panel{
 			title:       "Out of RPO",
-			description: "Protected assets whose last success is older than their RPO, or that never succeeded (BackupRPOViolated, BackupNeverSucceeded).",
+			description: "Protected assets whose last success was older than their RPO at the latest refresh, or that never succeeded (BackupRPOViolated, BackupNeverSucceeded, BackupAssetsRPOViolated). From the fleet summary: every asset_metrics mode.",
 			unit:        units.Short, w: 4, h: 5,
-			queries: []query{{expr: `count(asset:backup_asset_rpo_compliant:bool{` + selTenant + `} == 0) or vector(0)`, instant: true}},
+			queries: []query{{expr: `sum(backup_assets_rpo_violated{` + selTenant + `}) or vector(0)`, instant: true}},
 		}).Thresholds(thresholds("green", step(1, "red"))).ColorMode(common.BigValueColorModeBackground)).
 		WithPanel(build(stat.NewPanelBuilder(), panel{
 			title:       "Latest run failed",
-			description: "Protected assets whose latest attempt failed or was missed (BackupLastRunFailed).",
+			description: "Assets, protected or not, whose latest attempt failed or was missed (BackupLastRunFailed fires for the protected ones). From the fleet summary: every asset_metrics mode.",
 			unit:        units.Short, w: 4, h: 5,
-			queries: []query{{expr: `count(
-  asset:backup_asset_last_status:info{` + selTenant + `, status=~"failed|missed"}
-  and on (` + assetKey + `)
-  asset:backup_asset_rpo_compliant:bool{` + selTenant + `}
-) or vector(0)`, instant: true}},
+			queries: []query{{expr: `sum(backup_assets{` + selTenant + `, status=~"failed|missed"}) or vector(0)`, instant: true}},
 		}).Thresholds(thresholds("green", step(1, "orange"))).ColorMode(common.BigValueColorModeBackground)).
 		WithPanel(build(stat.NewPanelBuilder(), panel{
 			title:       "Targets down",
@@ -81,14 +77,14 @@ func overview() *dashboard.DashboardBuilder {
 		}).Thresholds(thresholds("green", step(1, "red"))).ColorMode(common.BigValueColorModeBackground)).
 		WithPanel(build(bargauge.NewPanelBuilder(), panel{
 			title:       "Assets by last status",
-			description: "Assets (protected or not) by the normalised status of their latest attempt.",
+			description: "Assets (protected or not) by the normalised status of their latest attempt; unknown: none reported. From the fleet summary: every asset_metrics mode.",
 			unit:        units.Short, w: 8, h: 9,
-			queries: []query{{expr: `count by (status) (asset:backup_asset_last_status:info{` + selTenant + `})`, legend: "{{status}}", instant: true}},
+			queries: []query{{expr: `sum by (status) (backup_assets{` + selTenant + `})`, legend: "{{status}}", instant: true}},
 		}).Orientation(common.VizOrientationHorizontal).DisplayMode(common.BarGaugeDisplayModeBasic)).
 		WithPanel(build(newTable(), panel{
 			title: "Assets out of RPO or failing",
 			description: "Protected assets out of RPO or whose latest attempt failed or was missed, with their tenant and the age of their last success " +
-				"(empty: never succeeded). Click an asset's name for its history in the Asset detail dashboard.",
+				"(empty: never succeeded). Click an asset's name for its history in the Asset detail dashboard." + hiddenAssets,
 			unit: units.Seconds, w: 16, h: 9,
 			queries: []query{
 				{expr: "max by (" + assetColumns + ") (\nasset:backup_asset_last_success_age_seconds{" + selTenant + "}\nand on (" + assetKey + ")\n" + problemAssets + "\n)", instant: true, table: true},

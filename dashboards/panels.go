@@ -25,6 +25,12 @@ const (
 	assetKey = "job, instance, target, vendor, asset_id"
 )
 
+// hiddenAssets ends the description of every panel that reads per-asset
+// series: the asset_metrics modes other than full leave some or all of them
+// out (README, "asset_metrics").
+const hiddenAssets = " Per-asset panel: a target with asset_metrics: unhealthy serves per-asset series only for assets that are not fine " +
+	"(healthy ones are missing here), one with asset_metrics: summary none at all; the Fleet panels and the SLOs read the summary, which every mode serves."
+
 // jobsPerHour is the rate of finished jobs, in jobs per hour, by type and
 // status. The overview and the asset detail show it.
 const jobsPerHour = `sum by (job_type, status) (rate(backup_jobs_total{` + selTarget + `}[$__rate_interval])) * 3600`
@@ -134,7 +140,7 @@ func variables(withAsset bool) []cog.Builder[dashboard.VariableModel] {
 		labelVariable("job", "Job", "backup_up", "The scrape job(s) of backup_exporter."),
 		labelVariable("vendor", "Vendor", `backup_up{job=~"$job"}`, "Backup vendor: clumio, cleverfox, cloutility or cloverdx."),
 		labelVariable("target", "Target", `backup_up{job=~"$job", vendor=~"$vendor"}`, "The exporter's configured targets (the `target` label)."),
-		labelVariable("tenant", "Tenant", "backup_asset_info{"+selTarget+"}",
+		labelVariable("tenant", "Tenant", "backup_assets{"+selTarget+"}",
 			"OU, company, business unit or sandbox of the assets. Job, storage, alert and exporter series have no tenant and ignore it."),
 	}
 	if withAsset {

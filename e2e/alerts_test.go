@@ -22,31 +22,60 @@ import (
 	"github.com/backup-exporter/backup_exporter/dashboards"
 )
 
-// historyBound are the alerts whose windows span hours or a day (a day of
-// job counters, six hours of storage trend or of job increases): more history
-// than an end-to-end run has. The shipped expression must parse; a
-// time-compressed twin (compress) must return data and fire for exactly what
-// it should over the live simulator, whose CloverDX keeps finishing jobs and
-// whose Cloutility consumers keep filling up. promtool's unit tests prove the
-// real windows.
+// historyBound are the rules whose windows span hours or a day (a day of
+// job counters, six hours of storage trend or of job increases, days of
+// backup sizes): more history than an end-to-end run has. The shipped
+// expression must parse; a time-compressed twin (compress) must return data
+// and fire for exactly what it should over the live simulator, whose CloverDX
+// keeps finishing jobs, whose Cloutility consumers keep filling up and two of
+// whose Cloutility nodes finish a backup far from their usual size.
+// promtool's unit tests prove the real windows.
 var historyBound = map[string]bool{
 	"BackupNoJobsFinished":      true,
 	"BackupStorageFillingUp":    true,
 	"BackupJobFailureRatioHigh": true,
-	"BackupRestoreDrillStale":   true,
+	"asset:backup_asset_last_transferred_bytes:median_over_time7d": true,
+	"asset:backup_asset_size_bytes:median_over_time7d":             true,
+	"BackupRestoreDrillStale":                                      true,
 }
 
 // compress shrinks the rules' day- and hour-long windows to what a run of a
 // minute can fill. A 60 s window and a 30 s offset keep every expression's
 // shape: a rate over a window, a trend extrapolated four days ahead, a series
-// that must already have existed.
+// that must already have existed. The SLO's burn-rate windows all become
+// 60 s, so each burn rate is the error ratio of the last minute over the
+// budget. The size baseline becomes the median of 10 minutes, long enough to
+// still hold the usual size when the simulator's anomalies have happened.
 var compress = strings.NewReplacer("[1d]", "[60s]", "[6h]", "[60s]", "offset 1d", "offset 30s", "offset 6h", "offset 30s",
+	"[5m]", "[60s]", "[30m]", "[60s]", "[1h]", "[60s]", "[3d]", "[60s]", "[30d]", "[60s]",
+	"[7d]", "[10m]", "offset 3d", "offset 30s",
 	// A drill runs once an hour at most: one failed run stands for two.
 	"sum without (result) (backup_restore_drills_total) >= 2", "sum without (result) (backup_restore_drills_total) >= 1").Replace
 
+// sizeAnomaliesAfter is when the simulator's two Cloutility nodes start
+// finishing backups ten times larger and ten times smaller than their
+// latest before (one each per live tick, so that Cloutility keeps finishing
+// jobs, as BackupNoJobsFinished's expectations assume): late
+// enough for the exposition taken as the baseline and for 30 s of history in
+// Prometheus, early enough for the alerts' wait.
+const sizeAnomaliesAfter = 40 * time.Second
+
+// objectiveOverrides is a user's rule file of per-tenant SLO objectives, with
+// one objective that cannot be met (100 %) for a tenant of its own.
+const objectiveOverrides = `groups:
+  - name: e2e_slo_objectives
+    rules:
+      - record: tenant:backup_slo_objective_override:ratio
+        expr: vector(1)
+        labels: {tenant: e2e-impossible-objective}
+`
+
 // extraTargets are appended to scripts/demo.yml: a target whose token is
-// refused (auth failing, target down) and one whose API works for a few
-// seconds and then answers 429 to everything (stale data, rate limiting).
+// refused (auth failing, target down), one whose API works for a few
+// seconds and then answers 429 to everything (stale data, rate limiting),
+// and two that serve a summary only and unhealthy assets only (their data
+// does not move: one refresh at start-up serves the whole run, and adds no
+// refresh to the scrapes).
 const extraTargets = `
   - name: clumio-badtoken
     vendor: clumio
@@ -59,6 +88,22 @@ const extraTargets = `
     password_file: ${DEMO_DIR}/cloverdx_password
     cache_ttl: 1s
     timeout: 5s
+  - name: clumio-summary
+    vendor: clumio
+    url: http://${CLUMIO_ADDR}
+    bearer_token_file: ${DEMO_DIR}/clumio_token
+    asset_metrics: summary
+    cache_ttl: 1h
+    inventory_ttl: 1h
+  - name: cleverfox-unhealthy
+    vendor: cleverfox
+    url: https://${CLEVERFOX_ADDR}/api
+    api_key_file: ${DEMO_DIR}/cleverfox_api_key
+    tls_config:
+      ca_file: ${DEMO_DIR}/vendorsim-ca.pem
+    asset_metrics: unhealthy
+    cache_ttl: 1h
+    inventory_ttl: 1h
 `
 
 // TestDashboardsAndAlerts runs every dashboard query and every rule through a
@@ -78,7 +123,14 @@ func TestDashboardsAndAlerts(t *testing.T) {
 	t.Setenv("BAD_TOKEN", "not-the-simulators-token")
 	start(t, nil, binary(t, "vendorsim"), "--clumio.listen=", "--cleverfox.listen=", "--cloutility.listen=",
 		"--cloverdx.listen="+flakyAddr, "--fault.start-after=6s", "--fault.429-rate=1", "--fault.retry-after=1s")
-	d := startDemoWith(t, cfgPath, []string{"--live.interval=1s"}, "--restore-drills.enabled")
+	simStart := time.Now()
+	d := startDemoWith(t, cfgPath, []string{"--live.interval=1s", "--live.size-anomalies-after=" + sizeAnomaliesAfter.String()}, "--restore-drills.enabled")
+	// The sizes before the simulator's anomalies, which the expectations
+	// compare the final ones with.
+	baseline := scrapeExposition(t, d.exporterAddr)
+	if baseline.at.Sub(simStart) >= sizeAnomaliesAfter {
+		t.Fatalf("the exporter took %s to start, past the size anomalies at %s", baseline.at.Sub(simStart), sizeAnomaliesAfter)
+	}
 	// The flaky target's first refresh must succeed before its faults start,
 	// so that there is a snapshot to go stale: probe it now.
 	if body := get(t, "http://"+d.exporterAddr+"/probe?target=cloverdx-flaky", nil); !bytes.Contains(body, []byte(`backup_up{target="cloverdx-flaky",vendor="cloverdx"} 1`)) {
@@ -91,8 +143,10 @@ func TestDashboardsAndAlerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFile(t, rulesPath, compress(string(noFor)))
+	overridesPath := filepath.Join(t.TempDir(), "objectives.yml")
+	writeFile(t, overridesPath, objectiveOverrides)
 	deadExporter := freeAddr(t) // an exporter instance that is down
-	s := startStack(t, d, []string{rulesPath}, deadExporter)
+	s := startStack(t, d, []string{rulesPath, overridesPath}, deadExporter)
 
 	// A reload that fails: the config gauge goes to 0, the targets keep serving.
 	writeFile(t, cfgPath, string(demoCfg)+extraTargets+"    bogus_key: 1\n")
@@ -145,7 +199,7 @@ func TestDashboardsAndAlerts(t *testing.T) {
 				t.Errorf("%s does not run: %v", r.Name(), err)
 				continue
 			}
-			if historyBound[r.Alert] {
+			if historyBound[r.Name()] {
 				expr = compress(expr)
 			}
 			if res, err := s.query(t, expr); err != nil || len(res) == 0 {
@@ -173,6 +227,8 @@ func TestDashboardsAndAlerts(t *testing.T) {
 
 	t.Run("each alert fires for exactly what should fire it", func(t *testing.T) {
 		want, nearBoundary := expectedAlerts(early, expo, d.exporterAddr, deadExporter)
+		expectedTenantAlerts(want, nearBoundary, expo)
+		expectedSizeAnomalies(want, baseline, expo)
 		for _, r := range rules {
 			if r.Alert == "" || r.Alert == "BackupExporterAbsent" {
 				continue
@@ -233,7 +289,7 @@ func TestDashboardsAndAlerts(t *testing.T) {
 }
 
 // perAssetAlerts are the alerts that name one asset.
-var perAssetAlerts = []string{"BackupRPOViolated", "BackupNeverSucceeded", "BackupLastRunFailed", "BackupAgentNotSeen", "BackupRestoreNotTested"}
+var perAssetAlerts = []string{"BackupRPOViolated", "BackupNeverSucceeded", "BackupLastRunFailed", "BackupAgentNotSeen", "BackupSizeAnomaly", "BackupRestoreNotTested"}
 
 func groupFiring(all []promAlert) map[string][]promAlert {
 	out := map[string][]promAlert{}
@@ -282,6 +338,12 @@ func keyOf(name string, l map[string]string) string {
 		return l["target"] + "/" + l["endpoint_id"]
 	case "BackupRestoreDrillFailed", "BackupRestoreDrillStale":
 		return l["target"] + "/" + l["drill"]
+	case "BackupSLOBudgetBurnFast", "BackupSLOBudgetBurnSlow", "BackupSLOObjectiveInvalid":
+		return "tenant/" + l["tenant"]
+	case "BackupAssetsRPOViolated":
+		return l["target"] + "/" + l["tenant"] + "/" + l["asset_type"]
+	case "BackupSizeAnomaly":
+		return l["target"] + "/" + l["asset_id"] + "/" + l["direction"]
 	}
 	if id := l["asset_id"]; id != "" {
 		return l["target"] + "/" + id

@@ -22,11 +22,16 @@ const (
 	liveCap = 1.2
 )
 
-// runLive ticks the fakes every interval until ctx ends.
-func runLive(ctx context.Context, interval time.Duration, cloverdx *cloverdxfake.Server, cloutility *cloutilityfake.Server) {
+// runLive ticks the fakes every interval until ctx ends. When
+// sizeAnomaliesAfter is positive, the first tick after it picks two
+// Cloutility nodes, and every tick from then on finishes a backup on each,
+// far from their usual size (pickSizeAnomalies).
+func runLive(ctx context.Context, interval, sizeAnomaliesAfter time.Duration, cloverdx *cloverdxfake.Server, cloutility *cloutilityfake.Server) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	var tick int64
+	start := time.Now()
+	var anomalies []sizeAnomaly
 	for {
 		select {
 		case <-ctx.Done():
@@ -34,9 +39,99 @@ func runLive(ctx context.Context, interval time.Duration, cloverdx *cloverdxfake
 		case now := <-t.C:
 			tick++
 			cloverdx.Update(func(d *cloverdxfake.Data) { finishRuns(d, now, tick) })
-			cloutility.Update(func(d *cloutilityfake.Data) { growStorage(d, interval) })
+			cloutility.Update(func(d *cloutilityfake.Data) {
+				growStorage(d, interval)
+				if sizeAnomaliesAfter > 0 && now.Sub(start) >= sizeAnomaliesAfter {
+					if anomalies == nil {
+						anomalies = pickSizeAnomalies(d, now)
+					}
+					finishAnomalousBackups(d, anomalies, now)
+				}
+			})
 		}
 	}
+}
+
+// sizeAnomalyFactor is how far from its usual size an anomalous backup is:
+// well past BackupSizeAnomaly's thresholds of 3 and a third.
+const sizeAnomalyFactor = 10
+
+// sizeAnomaly is a Cloutility node whose backups now transfer mb megabytes.
+type sizeAnomaly struct {
+	consumer *cloutilityfake.Consumer
+	mb       float64
+}
+
+// pickSizeAnomalies picks the first two Cloutility nodes whose latest
+// finished backup the exporter shows with its transfer: from now on the
+// first moves sizeAnomalyFactor times as much per backup (ransomware
+// encrypting the node's files), the second a sizeAnomalyFactor-th (a mass
+// deletion).
+func pickSizeAnomalies(d *cloutilityfake.Data, now time.Time) []sizeAnomaly {
+	factors := []float64{sizeAnomalyFactor, 1.0 / sizeAnomalyFactor}
+	var picked []sizeAnomaly
+	for _, c := range d.Consumers {
+		if len(picked) == len(factors) {
+			break
+		}
+		if latest := latestTransfer(c, now); latest != nil && *latest.TransferredMB > 0 {
+			picked = append(picked, sizeAnomaly{consumer: c, mb: *latest.TransferredMB * factors[len(picked)]})
+		}
+	}
+	return picked
+}
+
+// finishAnomalousBackups finishes one backup now on each anomalous node,
+// so that its new size lasts and its target keeps finishing jobs.
+func finishAnomalousBackups(d *cloutilityfake.Data, anomalies []sizeAnomaly, now time.Time) {
+	nextID := 0
+	for _, c := range d.Consumers {
+		for _, j := range c.Jobs {
+			nextID = max(nextID, j.ID+1)
+		}
+	}
+	for _, a := range anomalies {
+		mb := a.mb
+		a.consumer.Jobs = append(a.consumer.Jobs, cloutilityfake.Job{
+			ID: nextID, Type: cloutilityfake.JobBackup, Status: cloutilityfake.JobCompleted,
+			ScheduledStart: now.Add(-time.Minute), ActualStart: now.Add(-time.Minute), Completed: now, TransferredMB: &mb,
+		})
+		nextID++
+	}
+}
+
+// latestTransfer returns the latest backup job of an active consumer if it
+// completed within the two days before now and reports its transfer, else
+// nil: a job the exporter's first refresh reads and shows. "Latest" goes by
+// completion, else actual start, else scheduled start, so that a later
+// missed or running job (whose outcome the exporter shows instead)
+// disqualifies the node.
+func latestTransfer(c *cloutilityfake.Consumer, now time.Time) *cloutilityfake.Job {
+	if c.Node == nil || c.State != cloutilityfake.StateActive {
+		return nil
+	}
+	var latest *cloutilityfake.Job
+	for i := range c.Jobs {
+		j := &c.Jobs[i]
+		if j.Type == cloutilityfake.JobBackup && (latest == nil || jobTime(j).After(jobTime(latest))) {
+			latest = j
+		}
+	}
+	if latest == nil || latest.Status != cloutilityfake.JobCompleted || latest.TransferredMB == nil || now.Sub(latest.Completed) > 48*time.Hour {
+		return nil
+	}
+	return latest
+}
+
+// jobTime is when a job last moved: its completion, else its actual start,
+// else its scheduled start.
+func jobTime(j *cloutilityfake.Job) time.Time {
+	for _, t := range []time.Time{j.Completed, j.ActualStart, j.ScheduledStart} {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
 }
 
 // finishRuns appends executions that have just finished, on the job files of

@@ -1,0 +1,147 @@
+package collector
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/backup-exporter/backup_exporter/backup"
+	"github.com/backup-exporter/backup_exporter/config"
+)
+
+// The fleet summary (DESIGN.md, "Fleet summary"): per target, tenant and
+// asset_type, built from every kept asset and served in every asset_metrics
+// mode, so that tenant-level rules and panels work whatever per-asset series
+// a target serves.
+var (
+	assetsDesc = newDesc("backup_assets",
+		"Assets by the normalised status of their latest attempt; unknown counts those with none reported.", "tenant", "asset_type", "status")
+	assetsProtectedDesc = newDesc("backup_assets_protected",
+		`Assets that a policy, schedule or active node covers (protected="true") and those it does not (protected="false").`, "tenant", "asset_type", "protected")
+	assetsRPOViolatedDesc = newDesc("backup_assets_rpo_violated",
+		"Protected assets without a successful backup within their RPO when the data was fetched, those that never succeeded included.", "tenant", "asset_type")
+	assetsNeverSucceededDesc = newDesc("backup_assets_never_succeeded",
+		"Protected assets without any successful backup in the history window.", "tenant", "asset_type")
+	assetsOldestLastSuccessDesc = newDesc("backup_assets_oldest_last_success_timestamp_seconds",
+		"The oldest last success among the protected assets that have one.", "tenant", "asset_type")
+)
+
+// summaryStatuses are the status values every (tenant, asset_type) group
+// reports, zeros included, so that its series neither appear nor vanish as
+// assets change state.
+var summaryStatuses = []backup.Status{
+	backup.StatusSuccess, backup.StatusWarning, backup.StatusFailed, backup.StatusMissed,
+	backup.StatusRunning, backup.StatusQueued, backup.StatusAborted, backup.StatusUnknown,
+}
+
+// assetGroup is the summary of one tenant and asset type.
+type assetGroup struct {
+	tenant, assetType string
+	byStatus          map[backup.Status]int
+	protected         int
+	unprotected       int
+	rpoViolated       int
+	neverSucceeded    int
+	oldestSuccess     time.Time
+}
+
+// summaryMetrics builds the fleet summary of the kept assets. at is when
+// their data was fetched: "past its RPO" is judged then, not at each scrape.
+func summaryMetrics(l labeler, cfg *config.Target, kept []*backup.Asset, at time.Time) []constSample {
+	type key struct{ tenant, assetType string }
+	groups := map[key]*assetGroup{}
+	for _, a := range kept {
+		k := key{a.Tenant, a.Type}
+		g := groups[k]
+		if g == nil {
+			g = &assetGroup{tenant: a.Tenant, assetType: a.Type, byStatus: map[backup.Status]int{}}
+			groups[k] = g
+		}
+		g.add(cfg, a, at)
+	}
+	sorted := make([]*assetGroup, 0, len(groups))
+	for _, g := range groups {
+		sorted = append(sorted, g)
+	}
+	slices.SortFunc(sorted, func(a, b *assetGroup) int {
+		return cmp.Or(cmp.Compare(a.tenant, b.tenant), cmp.Compare(a.assetType, b.assetType))
+	})
+	m := metricSet{samples: make([]constSample, 0, len(sorted)*(len(summaryStatuses)+5))}
+	for _, g := range sorted {
+		group := func(kv ...string) []string {
+			return append([]string{"tenant", g.tenant, "asset_type", g.assetType}, kv...)
+		}
+		for _, s := range summaryStatuses {
+			m.gauge(assetsDesc, l.with(group("status", string(s))...), float64(g.byStatus[s]))
+		}
+		m.gauge(assetsProtectedDesc, l.with(group("protected", "true")...), float64(g.protected))
+		m.gauge(assetsProtectedDesc, l.with(group("protected", "false")...), float64(g.unprotected))
+		labels := l.with(group()...)
+		m.gauge(assetsRPOViolatedDesc, labels, float64(g.rpoViolated))
+		m.gauge(assetsNeverSucceededDesc, labels, float64(g.neverSucceeded))
+		timestamp(&m, assetsOldestLastSuccessDesc, labels, g.oldestSuccess)
+	}
+	return m.samples
+}
+
+// add counts one asset into its group.
+func (g *assetGroup) add(cfg *config.Target, a *backup.Asset, at time.Time) {
+	status := a.LastStatus
+	if !slices.Contains(summaryStatuses, status) {
+		status = backup.StatusUnknown
+	}
+	g.byStatus[status]++
+	if !a.Protected {
+		g.unprotected++
+		return
+	}
+	g.protected++
+	if rpoViolated(cfg, a, at) {
+		g.rpoViolated++
+	}
+	if a.LastSuccess.IsZero() {
+		g.neverSucceeded++
+	} else if g.oldestSuccess.IsZero() || a.LastSuccess.Before(g.oldestSuccess) {
+		g.oldestSuccess = a.LastSuccess
+	}
+}
+
+// rpoViolated holds for a protected asset whose last success is older than
+// its RPO at time at, or that never succeeded: the same test as the
+// BackupRPOViolated and BackupNeverSucceeded alerts.
+func rpoViolated(cfg *config.Target, a *backup.Asset, at time.Time) bool {
+	if !a.Protected {
+		return false
+	}
+	if a.LastSuccess.IsZero() {
+		return true
+	}
+	rpo := assetRPO(cfg, a)
+	return rpo > 0 && at.Sub(a.LastSuccess) > rpo
+}
+
+// assetFine holds for the assets that asset_metrics `unhealthy` leaves out:
+// protected, last status success, and within their RPO at time at.
+func assetFine(cfg *config.Target, a *backup.Asset, at time.Time) bool {
+	return a.Protected && a.LastStatus == backup.StatusSuccess && !rpoViolated(cfg, a, at)
+}
+
+// shownAssets returns the kept assets whose per-asset series the target's
+// asset_metrics mode serves, judged at time at (when their data was
+// fetched): all of them in `full`, those not fine in `unhealthy`, none in
+// `summary`.
+func shownAssets(cfg *config.Target, kept []*backup.Asset, at time.Time) []*backup.Asset {
+	switch cfg.AssetMetrics {
+	case config.AssetMetricsSummary:
+		return nil
+	case config.AssetMetricsUnhealthy:
+		var shown []*backup.Asset
+		for _, a := range kept {
+			if !assetFine(cfg, a, at) {
+				shown = append(shown, a)
+			}
+		}
+		return shown
+	}
+	return kept
+}
