@@ -44,6 +44,7 @@ func run(args []string, stdout, stderr *os.File) int {
 		maxRequests   = app.Flag("web.max-requests", "Scrapes served at once; past it the exporter answers 503. 0 means no limit.").Default("40").Int()
 		probeOnly     = app.Flag("web.probe-only", "Serve only the exporter's own metrics on the telemetry path; targets are fetched only through /probe.").Bool()
 		timeoutOffset = app.Flag("web.scrape-timeout-offset", "Subtracted from Prometheus' X-Prometheus-Scrape-Timeout-Seconds, to leave time to answer.").Default("500ms").Duration()
+		restoreDrills = app.Flag("restore-drills.enabled", "Run the targets' restore_drills (they create self-expiring restore endpoints). Enable it on one replica of an HA pair only.").Bool()
 		writeTimeout  = app.Flag("web.write-timeout", "Longest time to answer one request, a scrape's refresh included; past it a client that reads slowly is cut off and its scrape slot freed. Keep it above the longest target timeout.").Default("2m").Duration()
 		webFlags      = kingpinflag.AddFlags(app, ":9860")
 	)
@@ -72,10 +73,11 @@ func run(args []string, stdout, stderr *os.File) int {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	reloader, err := newReloader(*configFile, logger, selfRegistry, collector.Options{
-		Logger:     logger,
-		Registerer: selfRegistry,
-		UserAgent:  exporterName + "/" + version.Version,
-		WarmUp:     !*probeOnly,
+		Logger:        logger,
+		Registerer:    selfRegistry,
+		UserAgent:     exporterName + "/" + version.Version,
+		RestoreDrills: *restoreDrills,
+		WarmUp:        !*probeOnly,
 	})
 	if err != nil {
 		logger.Error("Cannot start with this configuration", "err", err)

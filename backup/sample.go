@@ -31,4 +31,9 @@ type Sample struct {
 	LabelValues []string
 	// Value is the sample value.
 	Value float64
+	// Part, when set, ties the sample to one part of the refresh: it is
+	// served with that part's data and, when the part fails, kept as its
+	// last good data for serve_stale_for. An empty Part serves the sample
+	// with every snapshot.
+	Part Part
 }

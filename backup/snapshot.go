@@ -15,10 +15,14 @@ const (
 	PartStorage  Part = "storage"
 	PartAlerts   Part = "alerts"
 	PartMonitors Part = "monitors"
+	// PartRestoreEndpoints is the vendor's open restore endpoints, such as
+	// Clumio's S3 instant-access endpoints. Its series are vendor-only
+	// samples tied to the part (Sample.Part).
+	PartRestoreEndpoints Part = "restore_endpoints"
 )
 
 // Parts lists every Part in exposition order.
-var Parts = []Part{PartAssets, PartJobs, PartStorage, PartAlerts, PartMonitors}
+var Parts = []Part{PartAssets, PartJobs, PartStorage, PartAlerts, PartMonitors, PartRestoreEndpoints}
 
 // Snapshot is everything one refresh of one target learnt. A client fills the
 // parts its vendor has and records each part's outcome with SetPart; the
@@ -45,7 +49,8 @@ type Snapshot struct {
 	Alerts []Alert
 	// Monitors are the vendor's monitors and their state.
 	Monitors []Monitor
-	// Samples are vendor-only metrics (backup_<vendor>_…).
+	// Samples are vendor-only metrics (backup_<vendor>_…). A sample whose
+	// Part is set is served with that part's data.
 	Samples []Sample
 	// Issues are the items the client dropped or could not read in full.
 	Issues []Issue
@@ -104,6 +109,9 @@ type Asset struct {
 	LastTransferredBytes *float64
 	// LastSeen is the last check-in of the agent or node.
 	LastSeen time.Time
+	// LastRestore is the end of the newest successful restore of the
+	// asset, where the vendor says which asset a restore was for.
+	LastRestore time.Time
 }
 
 // Job is one finished job, counted once by ID in `backup_jobs_total`.
@@ -157,3 +165,30 @@ func Float(v float64) *float64 { return &v }
 
 // Duration returns a pointer to d, for Asset.LastDuration.
 func Duration(d time.Duration) *time.Duration { return &d }
+
+// DrillOutcome is how one run of a restore drill ended.
+type DrillOutcome string
+
+// The outcomes of a restore drill run.
+const (
+	// DrillSuccess: the restore completed.
+	DrillSuccess DrillOutcome = "success"
+	// DrillFailed: the request was refused, the restore failed, or it did
+	// not end in time.
+	DrillFailed DrillOutcome = "failed"
+	// DrillSkipped: a drill endpoint newer than the drill's interval exists
+	// (made by another replica, or before a restart), so nothing was
+	// created.
+	DrillSkipped DrillOutcome = "skipped"
+)
+
+// DrillResult is what one run of a restore drill found.
+type DrillResult struct {
+	// Outcome is how the run ended.
+	Outcome DrillOutcome
+	// Message says why a run failed or was skipped; the engine redacts it.
+	Message string
+	// Restored is, for a skipped run, when the existing drill restore that
+	// made it skip succeeded; zero when it has not (yet).
+	Restored time.Time
+}

@@ -78,6 +78,17 @@ func rpoMatches(m config.RPOMatch, a *backup.Asset) bool {
 		(m.AssetID == "" || m.AssetID == a.ID)
 }
 
+// restoreTestEvery is how often a must be restored: the first matching
+// restore_tests entry's interval, or 0 when no entry opts it in.
+func restoreTestEvery(cfg *config.Target, a *backup.Asset) time.Duration {
+	for _, rt := range cfg.RestoreTests {
+		if rpoMatches(rt.Match, a) {
+			return time.Duration(rt.Every)
+		}
+	}
+	return 0
+}
+
 // assetMetrics builds the backup_asset_* series of the kept assets. A value
 // the vendor did not give (zero time, nil pointer, empty status) has no
 // series.
@@ -112,6 +123,10 @@ func assetMetrics(l labeler, cfg *config.Target, kept []*backup.Asset) []constSa
 			m.gauge(assetLastTransferredDesc, id, *a.LastTransferredBytes)
 		}
 		timestamp(&m, assetLastSeenDesc, id, a.LastSeen)
+		timestamp(&m, assetLastRestoreDesc, id, a.LastRestore)
+		if every := restoreTestEvery(cfg, a); every > 0 {
+			m.gauge(assetRestoreTestEveryDesc, id, every.Seconds())
+		}
 	}
 	return m.samples
 }

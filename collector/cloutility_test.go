@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
+
+	"github.com/prometheus/common/model"
 
 	"github.com/backup-exporter/backup_exporter/config"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/cloutility/cloutilityfake"
@@ -43,8 +46,10 @@ func startCloutility(tb testing.TB, srv http.Handler, name string, mods ...func(
 //     a decommissioned node (unprotected), a pending consumer without a
 //     node, business-unit and consumer storage limits, a node whose only
 //     backup is a filespace's, a weekly success beyond the lookback, a
-//     running backup and a queued restore; beside a target whose password
-//     the portal refuses (backup_up 0 and no data);
+//     running backup and a queued restore, a completed restore (last
+//     restore), restore_tests opting in web-01 (30d) and tenant Beta (the
+//     default 90d); beside a target whose password the portal refuses
+//     (backup_up 0 and no data);
 //   - cloutility_generated.prom: one generated consumer of each profile
 //     (Seed 1, Scale 12), with every job status and type.
 func TestCloutilityGolden(t *testing.T) {
@@ -64,7 +69,12 @@ func TestCloutilityGolden(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			clock := newClock()
 			srv := cloutilityfake.New(tt.opts(clock))
-			targets := []config.Target{startCloutility(t, srv, "safespring")}
+			targets := []config.Target{startCloutility(t, srv, "safespring", func(t *config.Target) {
+				t.RestoreTests = []config.RestoreTest{
+					{Match: config.RPOMatch{Asset: "web-01"}, Every: model.Duration(30 * 24 * time.Hour)},
+					{Match: config.RPOMatch{Tenant: "Beta"}, Every: model.Duration(config.DefaultRestoreTestEvery)},
+				}
+			})}
 			if tt.refused {
 				targets = append(targets, startCloutility(t, srv, "safespring-bad-password", func(t *config.Target) {
 					t.Password = "wrong"

@@ -36,6 +36,10 @@ var (
 		"Bytes moved by the asset's latest finished attempt.", "asset_id")
 	assetLastSeenDesc = newDesc("backup_asset_last_seen_timestamp_seconds",
 		"Last check-in of the asset's agent or node.", "asset_id")
+	assetLastRestoreDesc = newDesc("backup_asset_last_restore_timestamp_seconds",
+		"End of the newest successful restore of the asset, where the vendor says which asset a restore was for.", "asset_id")
+	assetRestoreTestEveryDesc = newDesc("backup_asset_restore_test_interval_seconds",
+		"How often the asset must be restored, for the assets a restore_tests entry opts in; absent for the others.", "asset_id")
 
 	jobsTotalDesc = newDesc("backup_jobs_total",
 		"Finished jobs, counted once by id as they finish while the exporter watches the target; those already finished at its first refresh are the baseline, not counted.", "job_type", "status")

@@ -31,6 +31,9 @@ type Options struct {
 	Registerer prometheus.Registerer
 	// UserAgent is sent upstream, such as "backup_exporter/0.1.0".
 	UserAgent string
+	// RestoreDrills lets the targets' restore_drills run
+	// (--restore-drills.enabled); off, they are ignored.
+	RestoreDrills bool
 	// WarmUp starts each target's first refresh in the background as soon
 	// as it enters service (at start and when a reload adds or changes it),
 	// instead of at its first scrape, so that the exporter is ready with
@@ -44,6 +47,7 @@ type Exporter struct {
 	logger    *slog.Logger
 	now       func() time.Time
 	userAgent string
+	drills    bool
 	warmUp    bool
 	self      *selfMetrics
 	samples   *sampleDescs
@@ -78,6 +82,7 @@ func NewExporter(cfg *config.Config, opts Options) (*Exporter, error) {
 		logger:    opts.Logger,
 		now:       opts.Now,
 		userAgent: opts.UserAgent,
+		drills:    opts.RestoreDrills,
 		warmUp:    opts.WarmUp,
 		self:      newSelfMetrics(),
 		samples:   newSampleDescs(),
@@ -146,6 +151,7 @@ func (e *Exporter) ApplyConfig(cfg *config.Config) error {
 
 	for _, t := range built {
 		t.self.init()
+		t.startDrills()
 		if e.warmUp {
 			t.warm()
 		}

@@ -102,7 +102,7 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 			}
 		}
 		t.good[partSamples] = partData{fetchedAt: fetchedAt, fresh: true,
-			families: t.families(sampleMetrics(t.labels, t.descs, t.cfg.Vendor, snap.Samples, is), is)}
+			families: t.families(sampleMetrics(t.labels, t.descs, t.cfg.Vendor, samplesOf(snap.Samples, ""), is), is)}
 		is.addVendor(snap.Issues)
 	}
 	for p, d := range t.good {
@@ -137,8 +137,18 @@ func (t *Target) families(samples []constSample, is issues) []*dto.MetricFamily 
 	return mfs
 }
 
-// build turns one successful part of a snapshot into its series.
+// build turns one successful part of a snapshot into its series: the
+// part's own and the vendor-only samples tied to it.
 func (t *Target) build(p backup.Part, snap *backup.Snapshot, fetchedAt time.Time, is issues) []constSample {
+	own := t.buildPart(p, snap, fetchedAt, is)
+	if tied := samplesOf(snap.Samples, p); len(tied) > 0 {
+		own = append(own, sampleMetrics(t.labels, t.descs, t.cfg.Vendor, tied, is)...)
+	}
+	return own
+}
+
+// buildPart builds the series of the part's fields of the snapshot.
+func (t *Target) buildPart(p backup.Part, snap *backup.Snapshot, fetchedAt time.Time, is issues) []constSample {
 	switch p {
 	case backup.PartAssets:
 		kept, dropped := selectAssets(&t.cfg, snap.Assets, is)
@@ -205,6 +215,7 @@ func (t *Target) newView(up bool, failed map[backup.Part]bool, start, end time.T
 		serveStaleFor: t.cfg.ServeStaleFor,
 		targetLabels:  tl,
 		status:        st,
+		drills:        t.drills,
 	}
 	// Render now, not on the first scrape: the refresh pays for it, and
 	// the scrapes waiting on the refresh are served at once.

@@ -19,6 +19,8 @@ import (
 type rendition struct {
 	// served is the set of the view's data parts it holds (view.servedAt).
 	served uint64
+	// drills are the restore drills' series it holds (nil: none).
+	drills *drillFamilies
 	// families are the series, sorted by name and labels.
 	families []*dto.MetricFamily
 	// err is what building the families reported (series left out).

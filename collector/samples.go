@@ -107,3 +107,18 @@ func sampleMetrics(l labeler, descs *sampleDescs, vendor string, in []backup.Sam
 	}
 	return m.samples
 }
+
+// samplesOf returns the samples tied to part p ("" for the samples served
+// with every snapshot).
+func samplesOf(in []backup.Sample, p backup.Part) []backup.Sample {
+	if !slices.ContainsFunc(in, func(s backup.Sample) bool { return s.Part != p }) {
+		return in
+	}
+	out := make([]backup.Sample, 0, len(in))
+	for _, s := range in {
+		if s.Part == p {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -3,9 +3,14 @@ package collector
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/backup-exporter/backup_exporter/backup"
 	"github.com/backup-exporter/backup_exporter/config"
@@ -69,5 +74,61 @@ func TestSampleDescsAreCached(t *testing.T) {
 	other := d.get("other", &checkinSpec)
 	if other.err != nil || other.desc == a.desc || !strings.Contains(other.desc.String(), "backup_other_device_last_checkin_timestamp_seconds") {
 		t.Errorf("another vendor's desc = %v (err %v), want backup_other_…", other.desc, other.err)
+	}
+}
+
+// TestPartTiedSamples shows that a vendor sample tied to a part follows that
+// part: served while it succeeds, kept as its last good data when it fails,
+// dropped after serve_stale_for; untied samples follow every snapshot.
+func TestPartTiedSamples(t *testing.T) {
+	clock := newClock()
+	e, _ := newTestExporter(t, clock, fakeTarget("acme"))
+	f := fetcherOf(t, e, "acme")
+	snapshot := func(tied, untied float64, endpointsErr error) *backup.Snapshot {
+		s := allParts(&backup.Snapshot{Samples: []backup.Sample{
+			{Spec: &checkinSpec, LabelValues: []string{"untied"}, Value: untied},
+		}})
+		if endpointsErr == nil {
+			s.Samples = append(s.Samples, backup.Sample{Spec: &checkinSpec, LabelValues: []string{"tied"}, Value: tied, Part: backup.PartRestoreEndpoints})
+		}
+		s.SetPart(backup.PartRestoreEndpoints, endpointsErr)
+		return s
+	}
+	steps := []struct {
+		name                string
+		advance             time.Duration
+		snap                *backup.Snapshot
+		wantTied, wantUntie string // "" = absent
+	}{
+		{"part succeeds", 0, snapshot(1, 10, nil), "1", "10"},
+		{"part fails: its samples stay", 2 * time.Minute, snapshot(0, 20, errors.New("HTTP 403")), "1", "20"},
+		{"part still failing past serve_stale_for", time.Hour, snapshot(0, 30, errors.New("HTTP 403")), "", "30"},
+		{"part succeeds again", 2 * time.Minute, snapshot(4, 40, nil), "4", "40"},
+	}
+	for _, s := range steps {
+		clock.Advance(s.advance)
+		f.returns(s.snap, nil)
+		got := map[string]string{}
+		reg := prometheus.NewPedanticRegistry()
+		reg.MustRegister(e.ScrapeCollector(context.Background()))
+		mfs, err := reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mf := range mfs {
+			if mf.GetName() != "backup_fake_device_last_checkin_timestamp_seconds" {
+				continue
+			}
+			for _, m := range mf.GetMetric() {
+				for _, l := range m.GetLabel() {
+					if l.GetName() == "device" {
+						got[l.GetValue()] = fmt.Sprint(m.GetGauge().GetValue())
+					}
+				}
+			}
+		}
+		if got["tied"] != s.wantTied || got["untied"] != s.wantUntie {
+			t.Errorf("%s: tied %q, untied %q; want %q, %q", s.name, got["tied"], got["untied"], s.wantTied, s.wantUntie)
+		}
 	}
 }

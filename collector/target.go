@@ -29,6 +29,9 @@ type Target struct {
 	self      *targetMetrics
 	descs     *sampleDescs
 	labels    labeler
+	// drills runs the target's restore drills; nil when it has none or
+	// they are not enabled.
+	drills *drillRunner
 	// ctx bounds every refresh; it is cancelled when the target leaves
 	// service, which ends a refresh left running in the background.
 	ctx    context.Context
@@ -110,6 +113,17 @@ func newTarget(tc config.Target, e *Exporter) (*Target, error) {
 		jobs:      newJobBook(),
 		issues:    issueLog{},
 	}
+	if len(tc.RestoreDrills) > 0 {
+		driller, ok := fetcher.(Driller)
+		switch {
+		case !e.drills:
+			logger.Info("restore_drills are configured but not run: --restore-drills.enabled is off")
+		case !ok:
+			logger.Warn("restore_drills are configured but this vendor's client cannot run them")
+		default:
+			t.drills = newDrillRunner(tc.RestoreDrills, driller, t.labels, e.now, api.Redact, logger)
+		}
+	}
 	health, err := families([]constSample{gaugeSample(upDesc, t.targetLabels(), 0), t.cacheTTLSample()})
 	if err != nil {
 		return nil, fmt.Errorf("target %q: %w", tc.Name, err)
@@ -118,8 +132,17 @@ func newTarget(tc config.Target, e *Exporter) (*Target, error) {
 		health:       health,
 		targetLabels: t.targetLabels(),
 		status:       t.baseStatus(),
+		drills:       t.drills,
 	}
 	return t, nil
+}
+
+// startDrills starts the target's restore drills in the background, once
+// the target is in service; they stop when it leaves service.
+func (t *Target) startDrills() {
+	if t.drills != nil {
+		go t.drills.run(t.ctx)
+	}
 }
 
 // cacheTTLSample exposes the target's cache_ttl, so that a staleness alert

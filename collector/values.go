@@ -58,6 +58,7 @@ func checkedAsset(a *backup.Asset, now time.Time, is issues) *backup.Asset {
 	c.LastSuccess = checkedTime(a.LastSuccess, now, is)
 	c.LastAttempt = checkedTime(a.LastAttempt, now, is)
 	c.LastSeen = checkedTime(a.LastSeen, now, is)
+	c.LastRestore = checkedTime(a.LastRestore, now, is)
 	c.SizeBytes = checkedAmount(a.SizeBytes, is)
 	c.LastTransferredBytes = checkedAmount(a.LastTransferredBytes, is)
 	c.LastDuration = checkedDuration(a.LastDuration, is)

@@ -42,6 +42,9 @@ type view struct {
 	targetLabels []*dto.LabelPair
 	// status is the landing page's summary.
 	status TargetStatus
+	// drills are the target's restore drills, whose series change between
+	// refreshes; nil when it runs none.
+	drills *drillRunner
 
 	// rendered is the latest rendition; renderMu serialises building a new
 	// one, so that the scrapes that find it outdated build it once.
@@ -68,16 +71,16 @@ func (v *view) servedAt(now time.Time) uint64 {
 // the set of served parts has not changed since the last scrape, is an
 // atomic load.
 func (v *view) renditionAt(now time.Time) *rendition {
-	served := v.servedAt(now)
-	if r := v.rendered.Load(); r != nil && r.served == served {
+	served, drills := v.servedAt(now), v.drills.current()
+	if r := v.rendered.Load(); r != nil && r.served == served && r.drills == drills {
 		return r
 	}
 	v.renderMu.Lock()
 	defer v.renderMu.Unlock()
-	if r := v.rendered.Load(); r != nil && r.served == served {
+	if r := v.rendered.Load(); r != nil && r.served == served && r.drills == drills {
 		return r
 	}
-	r := v.render(served)
+	r := v.render(served, drills)
 	v.rendered.Store(r)
 	return r
 }
@@ -86,8 +89,8 @@ func (v *view) renditionAt(now time.Time) *rendition {
 // parts' series and backup_snapshot_timestamp_seconds, the fetch time of
 // the oldest part served. The timestamp is why a rendition depends on the
 // set of parts served, and why it is the only series built here.
-func (v *view) render(served uint64) *rendition {
-	lists := make([][]*dto.MetricFamily, 0, len(v.data)+2)
+func (v *view) render(served uint64, drills *drillFamilies) *rendition {
+	lists := make([][]*dto.MetricFamily, 0, len(v.data)+3)
 	lists = append(lists, v.health)
 	var oldest time.Time
 	for i := range v.data {
@@ -101,11 +104,15 @@ func (v *view) render(served uint64) *rendition {
 		lists = append(lists, p.families)
 	}
 	var errs []error
+	if drills != nil {
+		lists = append(lists, drills.families)
+		errs = append(errs, drills.err)
+	}
 	if !oldest.IsZero() {
 		ts, err := families([]constSample{gaugeSample(snapshotTimestampDesc, v.targetLabels, unixSeconds(oldest))})
 		errs = append(errs, err)
 		lists = append(lists, ts)
 	}
 	mfs, err := mergeFamilies(lists...)
-	return &rendition{served: served, families: mfs, err: errors.Join(append(errs, err)...)}
+	return &rendition{served: served, drills: drills, families: mfs, err: errors.Join(append(errs, err)...)}
 }

@@ -87,6 +87,12 @@ func TestLoadGood(t *testing.T) {
 			URL:         "https://eu-central-1.api.clumio.com",
 			Settings:    defaults,
 			BearerToken: "clumio-env-token-d00d42",
+			RestoreDrills: []RestoreDrill{
+				{Name: "s3-weekly", ProtectionGroup: "finance-buckets", Every: model.Duration(7 * 24 * time.Hour),
+					EndpointTTL: model.Duration(6 * time.Hour), Timeout: model.Duration(20 * time.Minute)},
+				{Name: "s3_daily", ProtectionGroup: "0b2c6f4e-7d7b-4f4e-9d4a-2f7c1b3e5a6d", Every: model.Duration(24 * time.Hour),
+					EndpointTTL: model.Duration(DefaultDrillEndpointTTL), Timeout: model.Duration(DefaultDrillTimeout)},
+			},
 		},
 		{
 			Name:   "cleverfox",
@@ -118,6 +124,10 @@ func TestLoadGood(t *testing.T) {
 			Username:      "monitor@example.com",
 			Password:      "inline-cloutility-password-e4e4",
 			BusinessUnits: []string{"42", "17"},
+			RestoreTests: []RestoreTest{
+				{Match: RPOMatch{Tenant: "Finance", AssetType: "cloutility_node"}, Every: model.Duration(30 * 24 * time.Hour)},
+				{Match: RPOMatch{Asset: "fileserver", AssetID: "408"}, Every: model.Duration(DefaultRestoreTestEvery)},
+			},
 		},
 		{
 			Name:   "cloverdx",
@@ -156,8 +166,9 @@ func TestLoadGood(t *testing.T) {
 	}
 
 	wantWarnings := []string{
-		"testdata/good.yml:70: targets[4].password: secret written inline; prefer password_file or ${ENV}",
-		"testdata/good.yml:75: targets[4].tls_config.insecure_skip_verify: certificate verification is off; prefer ca_file",
+		"testdata/good.yml:79: targets[4].password: secret written inline; prefer password_file or ${ENV}",
+		"testdata/good.yml:84: targets[4].tls_config.insecure_skip_verify: certificate verification is off; prefer ca_file",
+		"testdata/good.yml:88: targets[4].restore_tests[1]: every 90d is longer than history 5w: after a restart, restores older than history are not read, so the assets look untested; raise history to at least 90d",
 	}
 	if !reflect.DeepEqual(warnings, wantWarnings) {
 		t.Errorf("warnings:\n got %q\nwant %q", warnings, wantWarnings)
@@ -292,6 +303,20 @@ func TestLoadInvalid(t *testing.T) {
 		{"negative", []string{
 			`6: targets[0].max_retries: must not be negative, got -1`,
 			`7: targets[0].requests_per_second: must not be negative, got -0.5`,
+		}},
+		{"restore-test", []string{
+			`11: targets[0].restore_tests[0].every: must be positive, got 0s`,
+			`12: targets[0].restore_tests[1].match.tennant: unknown key (did you mean tenant?)`,
+		}},
+		{"restore-drill", []string{
+			`9: targets[0].restore_drills[0].every: 30m is shorter than 1h: drills create endpoints, run them at most hourly`,
+			`10: targets[0].restore_drills[0].endpoint_ttl: 8d is longer than 1w: a drill's endpoint must expire within a week`,
+			`11: targets[0].restore_drills[1].name: duplicate drill name "hourly" (first at restore_drills[0])`,
+			`11: targets[0].restore_drills[1].protection_group: required (the protection group's id or name)`,
+			`13: targets[0].restore_drills[1].timeout: must be positive, got 0s`,
+			`14: targets[0].restore_drills[2].name: "bad name": use letters, digits, '-' and '_' only (it names the drill's endpoints)`,
+			`14: targets[0].restore_drills[2].every: required (at least 1h)`,
+			`20: targets[1].restore_drills: not a cleverfox key (restore_drills is for clumio)`,
 		}},
 		{"lookback-history", []string{`2: defaults.lookback: 2d is longer than history 1d`}},
 		{"history-override", []string{`8: targets[0].history: 1d is shorter than lookback 2d`}},

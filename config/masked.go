@@ -80,6 +80,8 @@ func rawFromTarget(t Target) rawTarget {
 		Settings:           rawFromSettings(t.Settings),
 		ProxyURL:           redactURL(t.ProxyURL),
 		RPOOverrides:       t.RPOOverrides,
+		RestoreTests:       t.RestoreTests,
+		RestoreDrills:      t.RestoreDrills,
 		BearerToken:        t.BearerToken.String(),
 		OrganizationalUnit: t.OrganizationalUnit,
 		APIKey:             t.APIKey.String(),

@@ -39,11 +39,13 @@ type rawTarget struct {
 	URL      string      `yaml:"url"`
 	Settings rawSettings `yaml:",inline"`
 
-	TLSConfig    *TLSConfig    `yaml:"tls_config,omitempty"`
-	ProxyURL     string        `yaml:"proxy_url,omitempty"`
-	RPOOverrides []RPOOverride `yaml:"rpo_overrides,omitempty"`
-	Include      *AssetFilter  `yaml:"include,omitempty"`
-	Exclude      *AssetFilter  `yaml:"exclude,omitempty"`
+	TLSConfig     *TLSConfig     `yaml:"tls_config,omitempty"`
+	ProxyURL      string         `yaml:"proxy_url,omitempty"`
+	RPOOverrides  []RPOOverride  `yaml:"rpo_overrides,omitempty"`
+	RestoreTests  []RestoreTest  `yaml:"restore_tests,omitempty"`
+	RestoreDrills []RestoreDrill `yaml:"restore_drills,omitempty"`
+	Include       *AssetFilter   `yaml:"include,omitempty"`
+	Exclude       *AssetFilter   `yaml:"exclude,omitempty"`
 
 	// Clumio.
 	BearerToken        string `yaml:"bearer_token,omitempty"`
@@ -71,6 +73,7 @@ var vendorKeys = []struct {
 	{"bearer_token", []string{VendorClumio}},
 	{"bearer_token_file", []string{VendorClumio}},
 	{"organizational_unit", []string{VendorClumio}},
+	{"restore_drills", []string{VendorClumio}},
 	{"api_key", []string{VendorCleverFox}},
 	{"api_key_file", []string{VendorCleverFox}},
 	{"client_id", []string{VendorCloutility}},

@@ -82,6 +82,8 @@ func (l *loader) resolveTarget(path string, r *rawTarget, defaults Settings) Tar
 			l.errorf(p, "must be positive, got %s", o.RPO)
 		}
 	}
+	t.RestoreTests = l.resolveRestoreTests(path, r.RestoreTests, t.History)
+	t.RestoreDrills = l.resolveRestoreDrills(path, r.RestoreDrills)
 	if r.Include != nil {
 		t.Include = *r.Include
 		l.checkNonEmpty(path+".include.tenants", r.Include.Tenants)

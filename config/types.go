@@ -113,6 +113,11 @@ type Target struct {
 	ProxyURL string
 	// RPOOverrides are matched in order; the first match sets the RPO.
 	RPOOverrides []RPOOverride
+	// RestoreTests opt assets in to restore-test alerting; the first match
+	// sets how often the asset must be restored.
+	RestoreTests []RestoreTest
+	// RestoreDrills are Clumio's automated restore tests.
+	RestoreDrills []RestoreDrill
 	// Include and Exclude filter assets by tenant and asset type.
 	Include, Exclude AssetFilter
 

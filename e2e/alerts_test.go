@@ -35,6 +35,7 @@ var historyBound = map[string]bool{
 	"BackupStorageFillingUp": true,
 	"asset:backup_asset_last_transferred_bytes:median_over_time7d": true,
 	"asset:backup_asset_size_bytes:median_over_time7d":             true,
+	"BackupRestoreDrillStale":                                      true,
 }
 
 // compress shrinks the rules' day- and hour-long windows to what a run of a
@@ -46,7 +47,9 @@ var historyBound = map[string]bool{
 // still hold the usual size when the simulator's anomalies have happened.
 var compress = strings.NewReplacer("[1d]", "[60s]", "[6h]", "[60s]", "offset 1d", "offset 30s", "offset 6h", "offset 30s",
 	"[5m]", "[60s]", "[30m]", "[60s]", "[1h]", "[60s]", "[3d]", "[60s]", "[30d]", "[60s]",
-	"[7d]", "[10m]", "offset 3d", "offset 30s").Replace
+	"[7d]", "[10m]", "offset 3d", "offset 30s",
+	// A drill runs once an hour at most: one failed run stands for two.
+	"sum without (result) (backup_restore_drills_total) >= 2", "sum without (result) (backup_restore_drills_total) >= 1").Replace
 
 // sizeAnomaliesAfter is when the simulator's two Cloutility nodes start
 // finishing backups ten times larger and ten times smaller than their
@@ -131,7 +134,7 @@ func TestDashboardsAndAlerts(t *testing.T) {
 	start(t, nil, binary(t, "vendorsim"), "--clumio.listen=", "--cleverfox.listen=", "--cloutility.listen=",
 		"--cloverdx.listen="+flakyAddr, "--fault.start-after=6s", "--fault.429-rate=1", "--fault.retry-after=1s")
 	simStart := time.Now()
-	d := startDemoWith(t, cfgPath, []string{"--live.interval=1s", "--live.size-anomalies-after=" + sizeAnomaliesAfter.String()})
+	d := startDemoWith(t, cfgPath, []string{"--live.interval=1s", "--live.size-anomalies-after=" + sizeAnomaliesAfter.String()}, "--restore-drills.enabled")
 	// The sizes before the simulator's anomalies, which the expectations
 	// compare the final ones with.
 	baseline := scrapeExposition(t, d.exporterAddr)
@@ -230,6 +233,8 @@ func TestDashboardsAndAlerts(t *testing.T) {
 		}
 	})
 
+	t.Run("restore drills ran as configured", func(t *testing.T) { checkDrills(t, s) })
+
 	t.Run("each alert fires for exactly what should fire it", func(t *testing.T) {
 		want, nearBoundary := expectedAlerts(early, expo, d.exporterAddr, deadExporter)
 		expectedTenantAlerts(want, nearBoundary, expo)
@@ -294,7 +299,7 @@ func TestDashboardsAndAlerts(t *testing.T) {
 }
 
 // perAssetAlerts are the alerts that name one asset.
-var perAssetAlerts = []string{"BackupRPOViolated", "BackupNeverSucceeded", "BackupLastRunFailed", "BackupAgentNotSeen", "BackupSizeAnomaly"}
+var perAssetAlerts = []string{"BackupRPOViolated", "BackupNeverSucceeded", "BackupLastRunFailed", "BackupAgentNotSeen", "BackupSizeAnomaly", "BackupRestoreNotTested"}
 
 func groupFiring(all []promAlert) map[string][]promAlert {
 	out := map[string][]promAlert{}
@@ -339,6 +344,10 @@ func keyOf(name string, l map[string]string) string {
 		return l["target"] + "/" + l["alert_type"]
 	case "BackupMonitorFailing":
 		return l["target"] + "/" + l["monitor_id"]
+	case "BackupInstantAccessEndpointLongLived":
+		return l["target"] + "/" + l["endpoint_id"]
+	case "BackupRestoreDrillFailed", "BackupRestoreDrillStale":
+		return l["target"] + "/" + l["drill"]
 	case "BackupSLOBudgetBurnFast", "BackupSLOBudgetBurnSlow", "BackupSLOObjectiveInvalid":
 		return "tenant/" + l["tenant"]
 	case "BackupAssetsRPOViolated":
@@ -568,6 +577,7 @@ func expectedAlerts(early, e *exposition, exporter, deadExporter string) (x expe
 			x.add("BackupMonitorFailing", l["target"]+"/"+l["monitor_id"])
 		}
 	})
+	restoreExpectations(e, x, near, now, margin)
 	x.add("BackupExporterDown", deadExporter)
 	e.each("backup_exporter_config_last_reload_successful", func(_ map[string]string, v float64) {
 		if v == 0 {

@@ -21,7 +21,7 @@ rm -f "$DEMO_DIR/vendorsim-ca.pem"
 for _ in $(seq 1 50); do [ -s "$DEMO_DIR/vendorsim-ca.pem" ] && break; sleep 0.1; done
 [ -s "$DEMO_DIR/vendorsim-ca.pem" ] || { echo "vendorsim did not start:" >&2; tail -20 "$DEMO_DIR/vendorsim.log" >&2; exit 1; }
 
-./bin/backup_exporter --config.file=scripts/demo.yml --web.listen-address=127.0.0.1:9860 \
+./bin/backup_exporter --config.file=scripts/demo.yml --web.listen-address=127.0.0.1:9860 --restore-drills.enabled \
   > "$DEMO_DIR/exporter.log" 2>&1 &
 pids+=($!)
 # ready answers 200 once every target's first refresh has ended. Asked with bash alone: a fresh machine may

@@ -44,6 +44,7 @@ func main() {
 		tokenLifetime = app.Flag("cloutility.token-lifetime", "Lifetime of Cloutility access tokens.").Default("299s").Duration()
 		sizeAnomalies = app.Flag("live.size-anomalies-after", "After this long, two Cloutility nodes finish a backup at every live tick, 10 times larger, and 10 times smaller, than their latest before (BackupSizeAnomaly); 0 never. Needs --live.interval.").Default("0s").Duration()
 		liveInterval  = app.Flag("live.interval", "Move the data forward this often: CloverDX finishes executions, Cloutility consumers fill up. 0 keeps the data as generated.").Default("5s").Duration()
+		failRestores  = app.Flag("clumio.fail-restores", "Make the Clumio restore tasks of these protection groups (id or name) fail, as a restore drill's would. Repeatable.").Strings()
 		faults        = registerFaultFlags(app)
 	)
 	fakes := []*fake{
@@ -57,6 +58,9 @@ func main() {
 
 	now := time.Now()
 	clumio := clumiofake.New(clumiofake.Options{Seed: *seed, Scale: *scale, Now: now})
+	for _, g := range *failRestores {
+		clumio.FailRestores(g, true)
+	}
 	cleverfox := cleverfoxfake.New(cleverfoxfake.Options{Seed: *seed, Scale: *scale, Now: now})
 	cloutility := cloutilityfake.New(cloutilityfake.Options{Seed: int64(*seed), Scale: *scale, Now: now, TokenLifetime: *tokenLifetime})
 	cloverdx := cloverdxfake.New(cloverdxfake.Options{Seed: *seed, Scale: *scale, Now: now})
@@ -102,6 +106,11 @@ func main() {
 		logger.Info("Serving fake", "vendor", f.name, "url", fmt.Sprintf("%s://%s", scheme, l.Addr()))
 		go func() { errc <- srv.Serve(l) }()
 	}
+	clumio.Update(func(d *clumiofake.Data) {
+		if d.DrillReadyGroup != "" {
+			logger.Info("Clumio protection group ready for restore drills", "protection_group", d.DrillReadyGroup)
+		}
+	})
 	if *liveInterval > 0 {
 		go runLive(ctx, *liveInterval, *sizeAnomalies, cloverdx, cloutility)
 	}

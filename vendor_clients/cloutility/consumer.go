@@ -27,6 +27,9 @@ type consumerState struct {
 	lastDuration    *time.Duration
 	lastTransferred *float64
 	lastSuccess     time.Time
+	// lastRestore is the end of the newest successful restore (or
+	// retrieve) job, carried forward like lastSuccess.
+	lastRestore time.Time
 	// node is the consumer's backup node (nil when it has none), re-read
 	// every inventory_ttl: it changes with the node's configuration and
 	// its last access, not with each backup.

@@ -121,6 +121,7 @@ func (c *Client) snapshot(now time.Time, units []*bunit, reads []*consumerRead) 
 			LastStatus:           st.lastStatus,
 			LastDuration:         st.lastDuration,
 			LastTransferredBytes: st.lastTransferred,
+			LastRestore:          st.lastRestore,
 		}
 		// A node whose backups run outside schedules has no backup job:
 		// its filespaces still say when a backup last ended.

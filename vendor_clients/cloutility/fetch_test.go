@@ -60,10 +60,11 @@ func TestAssetMapping(t *testing.T) {
 		lastSeen    time.Time
 		duration    *time.Duration
 		transferred *float64
+		lastRestore time.Time
 	}{
-		{name: "newest backup missed", id: "10", tenant: "Acme", protected: true,
+		{name: "newest backup missed, a restore completed", id: "10", tenant: "Acme", protected: true,
 			lastSuccess: hoursAgo(10), lastAttempt: hoursAgo(2), status: backup.StatusMissed,
-			size: backup.Float(gib), lastSeen: hoursAgo(1)},
+			size: backup.Float(gib), lastSeen: hoursAgo(1), lastRestore: hoursAgo(5)},
 		{name: "no job, filespace backup, no check-in", id: "11", tenant: "Beta", protected: true,
 			lastSuccess: hoursAgo(30)},
 		{name: "decommissioned node", id: "12", tenant: "Beta",
@@ -73,7 +74,7 @@ func TestAssetMapping(t *testing.T) {
 			size: backup.Float(256 * MiB), lastSeen: hoursAgo(3),
 			duration: backup.Duration(time.Hour)}, // no `duration`: completed − actualStart
 		{name: "pending consumer without node", id: "14", tenant: "Reseller"},
-		{name: "backup running", id: "15", tenant: "Reseller", protected: true,
+		{name: "backup running, a restore queued (no last restore)", id: "15", tenant: "Reseller", protected: true,
 			lastSuccess: hoursAgo(30), lastAttempt: hoursAgo(1), status: backup.StatusRunning,
 			size: backup.Float(512 * MiB), lastSeen: hoursAgo(0.5),
 			duration: backup.Duration(time.Hour), transferred: backup.Float(300 * MiB)},
@@ -96,6 +97,7 @@ func TestAssetMapping(t *testing.T) {
 			check("size", deref(a.SizeBytes), deref(tt.size))
 			check("duration", derefD(a.LastDuration), derefD(tt.duration))
 			check("transferred", deref(a.LastTransferredBytes), deref(tt.transferred))
+			check("last restore", a.LastRestore, tt.lastRestore)
 		})
 	}
 

@@ -133,10 +133,16 @@ func addJobs(snap *backup.Snapshot, jobs []job, since time.Time) {
 }
 
 // remember updates the consumer's carried-forward last attempt, last
-// finished attempt and last success from its backup jobs.
+// finished attempt and last success from its backup jobs, and its last
+// restore from its restore and retrieve jobs.
 func (st *consumerState) remember(jobs []job) {
 	for _, j := range jobs {
 		typ, status, end := jobType(j.Type), jobStatus(j), jobEnd(j)
+		// A restore that completed with warnings (skipped files) still
+		// restored data, as a backup with warnings counts as a success.
+		if typ == backup.JobRestore && (status == backup.StatusSuccess || status == backup.StatusWarning) && end.After(st.lastRestore) {
+			st.lastRestore = end
+		}
 		// A queued job has not been attempted yet.
 		if typ != backup.JobBackup || end.IsZero() || status == backup.StatusQueued {
 			continue

@@ -31,6 +31,10 @@ type Client struct {
 	now      func() time.Time
 	pageSize int
 	lookback time.Duration
+	// history is how far back the first refresh reads completed restores.
+	history time.Duration
+	// drillPoll is how often a restore drill reads its task.
+	drillPoll time.Duration
 	// headers holds the request headers of each Accept media type, built
 	// once: the token, the media type and the OU.
 	headers map[string]http.Header
@@ -64,13 +68,15 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 		now = time.Now
 	}
 	c := &Client{
-		api:      api,
-		logger:   logger,
-		now:      now,
-		pageSize: t.PageSize,
-		lookback: t.Lookback,
-		headers:  map[string]http.Header{},
-		tasks:    newTaskTracker(),
+		api:       api,
+		logger:    logger,
+		now:       now,
+		pageSize:  t.PageSize,
+		lookback:  t.Lookback,
+		history:   t.History,
+		drillPoll: drillPollInterval,
+		headers:   map[string]http.Header{},
+		tasks:     newTaskTracker(),
 
 		inventoryTTL: t.InventoryTTL,
 		inventories:  make([]httpapi.Reused[[]inventoryItem], len(assetKinds)),
@@ -81,7 +87,10 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 	if c.lookback <= 0 {
 		c.lookback = config.DefaultSettings.Lookback
 	}
-	resources := []resource{tasksResource, alertsResource, policiesResource, orgUnitsResource}
+	if c.history <= 0 {
+		c.history = config.DefaultSettings.History
+	}
+	resources := []resource{tasksResource, alertsResource, policiesResource, orgUnitsResource, endpointsResource, pgBackupsResource, s3BackupsResource}
 	for _, k := range assetKinds {
 		resources = append(resources, k.res)
 	}
@@ -95,10 +104,12 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 	return c, nil
 }
 
-// Fetch reads the inventory, the tasks and the alerts in parallel and maps
-// them to a snapshot. The inventories, OU names and policies are read again
-// only every inventory_ttl; the tasks and alerts read only what changed
-// since the previous refresh. Each part fails on its own: a failed read leaves the
+// Fetch reads the inventory, the tasks, the alerts and the S3
+// instant-access endpoints in parallel and maps them to a snapshot. The
+// inventories, OU names and policies are read again only every
+// inventory_ttl; the tasks and alerts read only what changed since the
+// previous refresh; the endpoints are listed whole (there are few). Each
+// part fails on its own: a failed read leaves the
 // other parts' data in the snapshot. Clumio has no storage quota in its API,
 // so there is no storage part.
 func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
@@ -121,6 +132,8 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 		taskErr   error
 		alerts    []backup.Alert
 		alertErr  error
+		endpoints []instantAccessEndpoint
+		epErr     error
 	)
 	run := func(fn func()) {
 		wg.Add(1)
@@ -140,6 +153,7 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	run(func() { rpos, rpoErr = c.policyReads.Get(ctx, now, c.inventoryTTL, c.fetchPolicies) })
 	run(func() { tasks, rechecked, taskErr = c.fetchTasks(ctx, now) })
 	run(func() { alerts, alertErr = c.fetchAlerts(ctx, now) })
+	run(func() { endpoints, epErr = c.fetchEndpoints(ctx) })
 	wg.Wait()
 
 	// Tasks first: they refine the assets' last attempts.
@@ -165,8 +179,13 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	snap.Alerts = alerts
 	snap.SetPart(backup.PartAlerts, alertErr)
 
-	if assetsErr != nil && taskErr != nil && alertErr != nil {
-		return nil, errors.Join(assetsErr, taskErr, alertErr)
+	if epErr == nil {
+		snap.Samples = endpointSamples(endpoints)
+	}
+	snap.SetPart(backup.PartRestoreEndpoints, epErr)
+
+	if assetsErr != nil && taskErr != nil && alertErr != nil && epErr != nil {
+		return nil, errors.Join(assetsErr, taskErr, alertErr, epErr)
 	}
 	return snap, nil
 }

@@ -120,6 +120,7 @@ func TestFaults(t *testing.T) {
 		{name: "truncated tasks fail the jobs part", path: "/tasks", faults: []fakefault.Kind{fakefault.Truncated}, wantFail: backup.PartJobs, wantErr: "decode JSON"},
 		{name: "oversized inventory fails the assets part", path: "/datasources/aws/rds-resources", faults: []fakefault.Kind{fakefault.Oversized}, wantFail: backup.PartAssets, wantErr: "exceeds the size limit"},
 		{name: "403 on alerts fails the alerts part", path: "/alerts/individual", handler: forbidden, wantFail: backup.PartAlerts, wantErr: "403: Insufficient permissions"},
+		{name: "403 on instant-access endpoints fails the restore_endpoints part", path: "/restores/protection-groups/instant-access-endpoints", handler: forbidden, wantFail: backup.PartRestoreEndpoints, wantErr: "403: Insufficient permissions"},
 		{name: "403 on policies fails the assets part", path: "/policies/definitions", handler: forbidden, wantFail: backup.PartAssets, wantErr: "policy definitions"},
 		{name: "5xx that persists fails the jobs part", path: "/tasks", faults: []fakefault.Kind{fakefault.ServerError, fakefault.ServerError, fakefault.ServerError}, wantFail: backup.PartJobs, wantErr: "HTTP 503", wantTries: 3},
 	} {
@@ -132,12 +133,15 @@ func TestFaults(t *testing.T) {
 			rf.faults.Queue(tc.faults...)
 			rf.faults.SetOversizedBytes(2 << 20)
 			c := newClient(t, rf, func(_ *config.Target, o *httpapi.Options) { o.MaxBodyBytes = 1 << 20 })
+			// As on a later refresh: one list request to /tasks, without the
+			// first refresh's read of the restore history.
+			c.tasks.restoresRead = true
 			start := time.Now()
 			snap, err := c.Fetch(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, p := range []backup.Part{backup.PartAssets, backup.PartJobs, backup.PartAlerts} {
+			for _, p := range []backup.Part{backup.PartAssets, backup.PartJobs, backup.PartAlerts, backup.PartRestoreEndpoints} {
 				perr := snap.PartErrors[p]
 				switch {
 				case p == tc.wantFail && (perr == nil || !strings.Contains(perr.Error(), tc.wantErr)):

@@ -55,12 +55,16 @@ var assetKinds = []assetKind{
 	},
 	{
 		assetType: "aws_s3_protection_group",
-		res:       resource{name: "protection groups", path: "/datasources/protection-groups", accept: "application/api.clumio.protection-groups=v1+json"},
+		res:       protectionGroupsResource,
 		opPrefix:  "protection_group",
 		nativeID:  func(*inventoryItem) string { return "" },
 		size:      func(it *inventoryItem) *float64 { return it.TotalBackedUpSizeBytes },
 	},
 }
+
+// protectionGroupsResource is the S3 protection groups' inventory, which
+// restore drills also read.
+var protectionGroupsResource = resource{name: "protection groups", path: "/datasources/protection-groups", accept: "application/api.clumio.protection-groups=v1+json"}
 
 func noSize(*inventoryItem) *float64 { return nil }
 
@@ -149,6 +153,7 @@ func (c *Client) asset(k assetKind, it *inventoryItem) (backup.Asset, bool) {
 		}
 		a.LastDuration = h.lastDuration
 	}
+	a.LastRestore = c.tasks.lastRestore[it.ID]
 	return a, true
 }
 

@@ -52,6 +52,13 @@ type taskTracker struct {
 	// byAsset is the backup-task history of each asset, by Clumio asset id
 	// (the tasks' primary_entity.id).
 	byAsset map[string]*assetHistory
+	// lastRestore is the end of each asset's newest completed restore task,
+	// by the restore's primary_entity.id, carried forward from refresh to
+	// refresh.
+	lastRestore map[string]time.Time
+	// restoresRead is set once the completed restores of the history window
+	// have been read; until then every refresh asks for them.
+	restoresRead bool
 }
 
 // trackedTask is an unfinished task.
@@ -78,7 +85,7 @@ type assetHistory struct {
 }
 
 func newTaskTracker() taskTracker {
-	return taskTracker{unfinished: map[string]trackedTask{}, byAsset: map[string]*assetHistory{}}
+	return taskTracker{unfinished: map[string]trackedTask{}, byAsset: map[string]*assetHistory{}, lastRestore: map[string]time.Time{}}
 }
 
 // unfinishedStatuses are the task statuses that are not final, and
@@ -98,9 +105,27 @@ var (
 // missing from it (finished since, or gone) are then read by id ($in,
 // recheckChunk a request) for their final status.
 //
-// The first refresh needs no longer history than the lookback: each asset's
-// last success comes from the inventory's last_backup_timestamp.
+// The first refresh needs no longer history than the lookback for backups:
+// each asset's last success comes from the inventory's
+// last_backup_timestamp. Restores have no such summary, so until it
+// succeeds once a refresh also lists the completed restores of the history
+// window (fetchRestoreHistory).
 func (c *Client) fetchTasks(ctx context.Context, now time.Time) ([]task, map[string]bool, error) {
+	tasks, rechecked, err := c.fetchJobTasks(ctx, now)
+	if err != nil || c.tasks.restoresRead {
+		return tasks, rechecked, err
+	}
+	restores, err := c.fetchRestoreHistory(ctx, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.tasks.restoresRead = true
+	return append(tasks, restores...), rechecked, nil
+}
+
+// fetchJobTasks reads the job tasks new since the watermark and the final
+// status of the tracked unfinished ones, as fetchTasks describes.
+func (c *Client) fetchJobTasks(ctx context.Context, now time.Time) ([]task, map[string]bool, error) {
 	since := c.tasks.watermark
 	if floor := now.Add(-c.lookback); since.Before(floor) {
 		since = floor
@@ -193,6 +218,11 @@ func (tr *taskTracker) apply(tasks []task, rechecked map[string]bool, now time.T
 			}
 			h.observe(t, status)
 		}
+		if slices.Contains(restoreCategories, t.Category) && status == backup.StatusSuccess && t.PrimaryEntity != nil && t.PrimaryEntity.ID != "" {
+			if end := taskEnd(t); end.After(tr.lastRestore[t.PrimaryEntity.ID]) {
+				tr.lastRestore[t.PrimaryEntity.ID] = end
+			}
+		}
 		switch {
 		case status.Finished():
 			delete(tr.unfinished, t.ID)
@@ -259,6 +289,11 @@ func (tr *taskTracker) prune(assets []backup.Asset) {
 	for id := range tr.byAsset {
 		if !keep[id] {
 			delete(tr.byAsset, id)
+		}
+	}
+	for id := range tr.lastRestore {
+		if !keep[id] {
+			delete(tr.lastRestore, id)
 		}
 	}
 }

@@ -249,3 +249,52 @@ type errorEnvelope struct {
 		ErrorMessage string  `json:"error_message"`
 	} `json:"errors"`
 }
+
+// instantAccessEndpoint is one item of
+// /restores/protection-groups/instant-access-endpoints (clumio.md 1.7.9).
+type instantAccessEndpoint struct {
+	ID                       string    `json:"id"`
+	Name                     string    `json:"name"`
+	EndpointStatus           string    `json:"endpoint_status"`
+	ProtectionGroupID        string    `json:"protection_group_id"`
+	ProtectionGroupName      string    `json:"protection_group_name"`
+	ProtectionGroupS3AssetID string    `json:"protection_group_s3_asset_id"`
+	BucketName               string    `json:"bucket_name"`
+	CreatedTimestamp         timestamp `json:"created_timestamp"`
+	ExpiryTimestamp          timestamp `json:"expiry_timestamp"`
+}
+
+// pgBackup is one item of /backups/protection-groups.
+type pgBackup struct {
+	ID                string    `json:"id"`
+	ProtectionGroupID string    `json:"protection_group_id"`
+	StartTimestamp    timestamp `json:"start_timestamp"`
+}
+
+// s3AssetBackup is one item of /backups/protection-groups/s3-assets.
+type s3AssetBackup struct {
+	ID                       string    `json:"id"`
+	ProtectionGroupS3AssetID string    `json:"protection_group_s3_asset_id"`
+	StartTimestamp           timestamp `json:"start_timestamp"`
+}
+
+// createEndpointRequest is the body of POST
+// /restores/protection-groups/instant-access-endpoints (clumio.md 1.7.9),
+// restoring one backup.
+type createEndpointRequest struct {
+	Name            string         `json:"name"`
+	ExpiryTimestamp string         `json:"expiry_timestamp"`
+	Source          endpointSource `json:"source"`
+}
+
+// endpointSource names the S3 asset and the backup to restore.
+type endpointSource struct {
+	ProtectionGroupS3AssetID string `json:"protection_group_s3_asset_id"`
+	BackupID                 string `json:"backup_id"`
+}
+
+// createdEndpoint is the 202 answer of that POST.
+type createdEndpoint struct {
+	ID     string `json:"id"`
+	TaskID string `json:"task_id"`
+}

@@ -20,6 +20,14 @@ type Data struct {
 	Tasks []Task
 	// Alerts are the individual alerts.
 	Alerts []Alert
+	// Endpoints are the S3 instant-access endpoints.
+	Endpoints []Endpoint
+	// PGBackups are the protection group backups (with their S3 asset's):
+	// only the drill-ready group has some.
+	PGBackups []PGBackup
+	// DrillReadyGroup names the protection group that a restore drill can
+	// restore; empty when the data set has none.
+	DrillReadyGroup string
 }
 
 // OU is an organizational unit.
@@ -200,6 +208,8 @@ func Generate(opts Options) *Data {
 	g.alert(Alert{Type: "aws_account_disconnected", Cause: "role_missing", Severity: "error", Status: "active",
 		Raised: g.ago(6 * time.Hour), PrimaryEntity: Entity{ID: g.uuid(), Type: "aws_environment", Value: "123456789012/us-west-2"},
 		OUID: root.ID})
+	g.endpoints()
+	g.drillReady()
 	return g.d
 }
 

@@ -2,7 +2,9 @@
 // faithful to shared/vendors/clumio.md: bearer-token auth, per-resource
 // versioned Accept media types, the organizational-unit header, HAL paging
 // with a string `start`, JSON filters and sort, and the `errors` envelope.
-// It injects faults through a fakefault.Injector.
+// It injects faults through a fakefault.Injector. Besides the reads, it
+// creates S3 instant-access endpoints (POST, validated as clumio.md 1.7.9
+// says) whose restore tasks and statuses move with the server's clock.
 //
 // Choices where the API's behaviour is not public (marked [I] in clumio.md):
 // an Accept header naming another resource or version is answered 406; a
@@ -17,6 +19,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/backup-exporter/backup_exporter/vendor_clients/fakefault"
@@ -39,6 +42,9 @@ type Options struct {
 	// OUs names the organizational units under the root "Global" OU
 	// (default finance, engineering, retail).
 	OUs []string
+	// Clock is the time that moves the instant-access endpoints through
+	// their statuses (default: Now, advancing in real time).
+	Clock func() time.Time
 }
 
 func (o Options) withDefaults() Options {
@@ -64,6 +70,7 @@ type Server struct {
 
 	token   string
 	now     time.Time
+	clock   func() time.Time
 	handler http.Handler
 
 	mu   sync.RWMutex
@@ -73,8 +80,17 @@ type Server struct {
 	tasksNewestFirst []Task
 	selections       selectionCache
 
+	// The restores requested by POSTs: their schedules (runs, counted by
+	// pendingRuns so that reads skip the write lock when there are none),
+	// the faults that fail them, and a sequence for their ids.
+	runs          []restoreRun
+	pendingRuns   atomic.Int32
+	restoreFaults map[string]bool
+	restoreN      int
+
 	qmu     sync.Mutex
 	queries map[string][]url.Values
+	methods map[string]int
 }
 
 // maxRecordedQueries bounds the queries kept per path for Queries, so that a
@@ -84,18 +100,27 @@ const maxRecordedQueries = 256
 // New returns a fake over the data set generated from opts.
 func New(opts Options) *Server {
 	opts = opts.withDefaults()
-	return NewWithData(Generate(opts), opts.Token, opts.Now)
+	s := NewWithData(Generate(opts), opts.Token, opts.Now)
+	if opts.Clock != nil {
+		s.clock = opts.Clock
+	}
+	return s
 }
 
 // NewWithData returns a fake over d, accepting token, whose backup statuses
-// are computed at now.
+// are computed at now. Its clock starts at now and advances in real time.
 func NewWithData(d *Data, token string, now time.Time) *Server {
+	started := time.Now()
 	s := &Server{
 		Faults:  &fakefault.Injector{},
 		token:   token,
 		now:     now,
+		clock:   func() time.Time { return now.Add(time.Since(started)) },
 		data:    d,
 		queries: map[string][]url.Values{},
+		methods: map[string]int{},
+
+		restoreFaults: map[string]bool{},
 	}
 	s.sortTasks()
 	s.handler = s.Faults.Wrap(s.routes())
@@ -132,6 +157,7 @@ func (s *Server) record(r *http.Request) {
 		q = q[1:]
 	}
 	s.queries[r.URL.Path] = append(q, r.URL.Query())
+	s.methods[r.Method]++
 }
 
 // visibleOUs returns the OU ids visible under the request's OU header: the

@@ -44,6 +44,7 @@ func get(t *testing.T, s *Server, target string, mods ...func(*http.Request)) (i
 	for prefix, accept := range map[string]string{
 		"/tasks": acceptTasks, "/alerts/individual": acceptAlerts, "/policies/definitions": acceptPolicies,
 		"/organizational-units": acceptOUs, "/datasources/aws/ebs-volumes": acceptEBS, "/datasources/protection-groups": acceptProtectionGroups,
+		endpointsPath: acceptEndpoints,
 	} {
 		if strings.HasPrefix(path, prefix) {
 			r.Header.Set("Accept", accept)
@@ -78,6 +79,8 @@ func TestRejections(t *testing.T) {
 		{"basic auth", "/tasks", func(r *http.Request) { r.SetBasicAuth("u", "p") }, 401, "invalid"},
 		{"no Accept", "/tasks", func(r *http.Request) { r.Header.Del("Accept") }, 406, acceptTasks},
 		{"Accept of another resource", "/tasks", func(r *http.Request) { r.Header.Set("Accept", acceptAlerts) }, 406, acceptTasks},
+		{"endpoints with the protection groups' Accept", endpointsPath, func(r *http.Request) { r.Header.Set("Accept", acceptProtectionGroups) }, 406, acceptEndpoints},
+		{"filter on endpoints", endpointsPath + "?filter=" + filterQ(`{"name":{"$eq":"x"}}`), nil, 400, `"name" is not supported`},
 		{"Accept of another version", "/organizational-units", func(r *http.Request) {
 			r.Header.Set("Accept", "application/api.clumio.organizational-units=v1+json")
 		}, 406, acceptOUs},

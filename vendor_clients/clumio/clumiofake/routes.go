@@ -63,6 +63,10 @@ func (s *Server) routes() http.Handler {
 	s.handle(mux, "/policies/definitions/{id}", acceptPolicies, s.getPolicy)
 	s.handle(mux, "/organizational-units", acceptOUs, s.listOUs)
 	s.handle(mux, "/organizational-units/{id}", acceptOUs, s.getOU)
+	s.handle(mux, endpointsPath, acceptEndpoints, s.listEndpoints)
+	s.handleCreate(mux, endpointsPath, acceptEndpoints, s.createEndpoint)
+	s.handle(mux, "/backups/protection-groups", acceptPGBackups, s.listPGBackups)
+	s.handle(mux, "/backups/protection-groups/s3-assets", acceptS3AssetBackups, s.listS3AssetBackups)
 	for typ, path := range assetPaths {
 		s.handle(mux, path, assetAccepts[typ], s.listAssets(typ))
 		s.handle(mux, path+"/{id}", assetAccepts[typ], s.getAsset(typ))
@@ -83,20 +87,13 @@ func (s *Server) handle(mux *http.ServeMux, pattern, accept string, h handlerFun
 			writeError(w, http.StatusMethodNotAllowed, "method "+r.Method+" is not allowed")
 			return
 		}
-		auth := strings.TrimSpace(r.Header.Get("Authorization"))
-		scheme, token, _ := strings.Cut(auth, " ")
-		isBearer := strings.EqualFold(scheme, "Bearer")
-		switch {
-		case auth == "" || (isBearer && strings.TrimSpace(token) == ""):
-			writeCodedError(w, http.StatusForbidden, codeMissingToken, "The authentication token is missing")
-			return
-		case !isBearer || strings.TrimSpace(token) != s.token:
-			writeCodedError(w, http.StatusUnauthorized, codeInvalidToken, "The authentication token is invalid or expired")
+		if !s.authorized(w, r, accept) {
 			return
 		}
-		if !acceptable(r.Header.Get("Accept"), accept) {
-			writeError(w, http.StatusNotAcceptable, "Accept must be "+accept)
-			return
+		if s.pendingRuns.Load() > 0 {
+			s.mu.Lock()
+			s.advance()
+			s.mu.Unlock()
 		}
 		s.mu.RLock()
 		defer s.mu.RUnlock()
@@ -107,6 +104,27 @@ func (s *Server) handle(mux *http.ServeMux, pattern, accept string, h handlerFun
 		}
 		h(w, r, visible)
 	})
+}
+
+// authorized checks the bearer token and the Accept media type, and answers
+// the refusal when one fails.
+func (s *Server) authorized(w http.ResponseWriter, r *http.Request, accept string) bool {
+	auth := strings.TrimSpace(r.Header.Get("Authorization"))
+	scheme, token, _ := strings.Cut(auth, " ")
+	isBearer := strings.EqualFold(scheme, "Bearer")
+	switch {
+	case auth == "" || (isBearer && strings.TrimSpace(token) == ""):
+		writeCodedError(w, http.StatusForbidden, codeMissingToken, "The authentication token is missing")
+		return false
+	case !isBearer || strings.TrimSpace(token) != s.token:
+		writeCodedError(w, http.StatusUnauthorized, codeInvalidToken, "The authentication token is invalid or expired")
+		return false
+	}
+	if !acceptable(r.Header.Get("Accept"), accept) {
+		writeError(w, http.StatusNotAcceptable, "Accept must be "+accept)
+		return false
+	}
+	return true
 }
 
 // acceptable reports whether the Accept header lists want.
