@@ -57,7 +57,7 @@ rules: $(PROMTOOL) ## promtool check rules and promtool test rules on every rule
 	$(PROMTOOL) test rules alerts/tests/*.yml
 
 e2e: build $(PROMTOOL) $(PROMETHEUS) $(ALERTMANAGER) ## vendorsim + exporter + real Prometheus and Alertmanager, every query and alert
-	$(GO) test -count=1 -tags e2e -timeout 6m ./e2e/
+	$(GO) test -count=1 -tags e2e -timeout 20m ./e2e/
 
 demo: build ## run the exporter against the built-in vendor simulator
 	./scripts/demo.sh
