@@ -24,15 +24,34 @@ import (
 // repoRoot is the repository, one level up from this package.
 var repoRoot, _ = filepath.Abs("..")
 
-// freeAddr returns a loopback address with a port nobody listens on.
+// handedOut are the ports freeAddr has given this test process. The kernel
+// may give a port that was just free to the next bind(0) again, so without
+// this two processes of one test could be told the same address.
+var handedOut = struct {
+	sync.Mutex
+	ports map[int]bool
+}{ports: map[int]bool{}}
+
+// freeAddr returns a loopback address with a port nobody listens on and that
+// no earlier call returned.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	handedOut.Lock()
+	defer handedOut.Unlock()
+	for range 100 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := l.Addr().(*net.TCPAddr)
+		l.Close()
+		if !handedOut.ports[addr.Port] {
+			handedOut.ports[addr.Port] = true
+			return addr.String()
+		}
 	}
-	defer l.Close()
-	return l.Addr().String()
+	t.Fatal("no new free loopback port in 100 tries")
+	return ""
 }
 
 // lockedBuffer collects a process's output for the failure message.
