@@ -268,7 +268,7 @@ func TestAllOptions(t *testing.T) {
 		}
 		checkSecurity(t, d)
 		c := exporterContainer(t, d)
-		for _, arg := range []string{"--web.probe-only", "--web.config.file=/etc/backup_exporter/web/" + values.WebConfig.Key, "--log.format=json"} {
+		for _, arg := range []string{"--web.probe-only", "--web.config.file=/etc/backup_exporter/web/" + values.WebConfig.Key, "--log.format=json", "--restore-drills.enabled"} {
 			if !slices.Contains(c.Args, arg) {
 				t.Errorf("%s: args %q lack %s", d.Name, c.Args, arg)
 			}
