@@ -187,9 +187,7 @@ func (t *Target) serve(ctx context.Context) *rendition {
 	t.mu.Lock()
 	v, wait := t.view, t.inflight
 	if wait == nil && !v.freshAt(t.now(), t.cfg.CacheTTL) {
-		wait = make(chan struct{})
-		t.inflight = wait
-		go t.refresh(wait)
+		wait = t.startRefreshLocked()
 	}
 	t.mu.Unlock()
 
@@ -218,12 +216,18 @@ func (t *Target) serve(ctx context.Context) *rendition {
 func (t *Target) warm() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.inflight != nil || t.view.refreshed {
-		return
+	if t.inflight == nil && !t.view.refreshed {
+		t.startRefreshLocked()
 	}
+}
+
+// startRefreshLocked starts a refresh in the background and returns the
+// channel closed when it ends. t.mu is held and no refresh is in flight.
+func (t *Target) startRefreshLocked() chan struct{} {
 	done := make(chan struct{})
 	t.inflight = done
 	go t.refresh(done)
+	return done
 }
 
 // refreshedOnce reports whether the target's first refresh has ended.
