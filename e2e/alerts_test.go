@@ -47,7 +47,10 @@ var historyBound = map[string]bool{
 // still hold the usual size when the simulator's anomalies have happened.
 var compress = strings.NewReplacer("[1d]", "[60s]", "[6h]", "[60s]", "offset 1d", "offset 30s", "offset 6h", "offset 30s",
 	"[5m]", "[60s]", "[30m]", "[60s]", "[1h]", "[60s]", "[3d]", "[60s]", "[30d]", "[60s]",
-	"[7d]", "[10m]", "offset 3d", "offset 30s",
+	"[7d]", "[10m]", "offset 3d", "offset 30s", "[2h]", "[60s]",
+	// The hourly groups (size baselines, the SLI's hourly average) run at
+	// the test's pace, as every other group does.
+	"interval: 1h", "interval: 1s",
 	// A drill runs once an hour at most: one failed run stands for two.
 	"sum without (result) (backup_restore_drills_total) >= 2", "sum without (result) (backup_restore_drills_total) >= 1").Replace
 
