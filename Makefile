@@ -22,6 +22,7 @@ LDFLAGS := -s -w \
 export CGO_ENABLED ?= 0
 
 include tools.mk
+include release.mk
 
 # The race detector needs cgo, so a C compiler. Without one the unit tests run without -race, and say so.
 RACE := $(if $(shell command -v $(or $(CC),gcc) 2>/dev/null),-race)
@@ -93,8 +94,8 @@ generate: ## regenerate the dashboards' JSON from their Go code
 docker: ## build the container image (needs a Docker engine)
 	docker build --build-arg VERSION=$(VERSION) --build-arg REVISION=$(REVISION) -t $(DOCKER_IMAGE) .
 
-clean:
-	rm -rf $(BIN_DIR)
+clean: ## remove bin/ and the release artifacts
+	rm -rf $(BIN_DIR) $(RELEASE_DIR)
 
 bench-scale: build ## the scripted runs of BENCHMARKS.md at MSP scale (long; timed, never part of test)
 	CGO_ENABLED=1 $(GO) test -tags scale -count=1 -v -timeout 120m -run '^TestScale' ./collector/ ./e2e/

@@ -20,6 +20,8 @@ AMTOOL_VERSION       ?= v0.35.0
 # `helm lint --strict` and `helm template`, which v4 runs on this apiVersion v2 chart as v3 did.
 HELM_VERSION         ?= v4.3.2
 STATICCHECK_VERSION  ?= v0.8.2
+# The SBOM generator of `make release` only (release.mk); `make test` does not build it.
+CYCLONEDX_GOMOD_VERSION ?= v1.10.0
 
 PROMETHEUS_MODULE   := github.com/prometheus/prometheus
 ALERTMANAGER_MODULE := github.com/prometheus/alertmanager
@@ -30,6 +32,7 @@ PINNED_ALERTMANAGER := $(TOOLS_DIR)/alertmanager-$(ALERTMANAGER_VERSION)
 PINNED_AMTOOL       := $(TOOLS_DIR)/amtool-$(AMTOOL_VERSION)
 PINNED_HELM         := $(TOOLS_DIR)/helm-$(HELM_VERSION)
 PINNED_STATICCHECK  := $(TOOLS_DIR)/staticcheck-$(STATICCHECK_VERSION)
+PINNED_CYCLONEDX_GOMOD := $(TOOLS_DIR)/cyclonedx-gomod-$(CYCLONEDX_GOMOD_VERSION)
 
 PROMTOOL     ?= $(PINNED_PROMTOOL)
 PROMETHEUS   ?= $(PINNED_PROMETHEUS)
@@ -37,6 +40,7 @@ ALERTMANAGER ?= $(PINNED_ALERTMANAGER)
 AMTOOL       ?= $(PINNED_AMTOOL)
 HELM         ?= $(PINNED_HELM)
 STATICCHECK  ?= $(PINNED_STATICCHECK)
+CYCLONEDX_GOMOD ?= $(PINNED_CYCLONEDX_GOMOD)
 
 # resolve_tool turns an override that is a bare name into its path on PATH, so that the tests get an absolute
 # path and make can use it as a prerequisite; a missing one becomes a path that names what is missing.
@@ -47,6 +51,7 @@ override ALERTMANAGER := $(call resolve_tool,$(ALERTMANAGER))
 override AMTOOL       := $(call resolve_tool,$(AMTOOL))
 override HELM         := $(call resolve_tool,$(HELM))
 override STATICCHECK  := $(call resolve_tool,$(STATICCHECK))
+override CYCLONEDX_GOMOD := $(call resolve_tool,$(CYCLONEDX_GOMOD))
 
 # The tests find the tools through these variables (internal/tooltest, e2e).
 export PROMTOOL PROMETHEUS ALERTMANAGER AMTOOL HELM
@@ -85,6 +90,9 @@ $(PINNED_HELM):
 
 $(PINNED_STATICCHECK):
 	$(call go_install,honnef.co/go/tools/cmd/staticcheck,$(STATICCHECK_VERSION),staticcheck,$@)
+
+$(PINNED_CYCLONEDX_GOMOD):
+	$(call go_install,github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod,$(CYCLONEDX_GOMOD_VERSION),cyclonedx-gomod,$@)
 
 # An override that names no executable stops here, with its name.
 /nonexistent/%:
