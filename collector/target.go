@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"sync"
 	"time"
 
@@ -158,16 +157,7 @@ func (t *Target) targetLabels() []*dto.LabelPair {
 
 // baseStatus is the landing page's view of a target before its state.
 func (t *Target) baseStatus() TargetStatus {
-	return TargetStatus{Name: t.cfg.Name, Vendor: t.cfg.Vendor, URL: redactURL(t.cfg.URL)}
-}
-
-// redactURL hides a password written into the URL.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	return u.Redacted()
+	return TargetStatus{Name: t.cfg.Name, Vendor: t.cfg.Vendor, URL: config.RedactURL(t.cfg.URL)}
 }
 
 // close takes the target out of service: its background refresh is
