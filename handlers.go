@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -26,7 +25,7 @@ type server struct {
 	slots         chan struct{}
 	telemetryPath string
 	// ready latches once every target of the start-up configuration has
-	// ended its first refresh; see serveReady.
+	// ended its first refresh; see readiness.
 	ready atomic.Bool
 }
 
@@ -35,10 +34,7 @@ func (s *server) routes() (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	mux.Handle(s.telemetryPath, s.limited(http.HandlerFunc(s.serveMetrics)))
 	mux.Handle("/probe", s.limited(http.HandlerFunc(s.serveProbe)))
-	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
-		fmt.Fprintln(w, "Healthy")
-	})
-	mux.HandleFunc("/-/ready", s.serveReady)
+	s.handleHealth(mux, true)
 	mux.HandleFunc("/-/reload", s.serveReload)
 	mux.HandleFunc("/config", s.serveConfig)
 	landing, err := newLandingPage(s.telemetryPath, s.reloader)
@@ -156,24 +152,6 @@ func newSlots(n int) chan struct{} {
 		return nil
 	}
 	return make(chan struct{}, n)
-}
-
-// serveReady answers 503, naming the targets still waited on, until every
-// target's first refresh has ended, well or badly (a target that is down is
-// ready: it serves backup_up 0); then 200 for good. A target that a reload
-// adds later does not make a serving replica unready: the others' data would
-// be lost for nothing while it warms up in the background. With
-// --web.probe-only nothing is fetched before it is probed, so there is
-// nothing to wait for.
-func (s *server) serveReady(w http.ResponseWriter, _ *http.Request) {
-	if !s.probeOnly && !s.ready.Load() {
-		if pending := s.reloader.Exporter().Pending(); len(pending) > 0 {
-			http.Error(w, "Not ready: waiting for the first refresh of "+strings.Join(pending, ", "), http.StatusServiceUnavailable)
-			return
-		}
-		s.ready.Store(true)
-	}
-	fmt.Fprintln(w, "Ready")
 }
 
 // serveReload reloads the configuration on POST. A failed reload answers 500

@@ -4,14 +4,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/prometheus/client_golang/prometheus"
@@ -20,7 +17,6 @@ import (
 	"github.com/prometheus/common/promslog"
 	promslogflag "github.com/prometheus/common/promslog/flag"
 	"github.com/prometheus/common/version"
-	"github.com/prometheus/exporter-toolkit/web"
 	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
 
 	"github.com/backup-exporter/backup_exporter/collector"
@@ -47,6 +43,7 @@ func run(args []string, stdout, stderr *os.File) int {
 		restoreDrills = app.Flag("restore-drills.enabled", "Run the targets' restore_drills (they create self-expiring restore endpoints). Enable it on one replica of an HA pair only.").Bool()
 		writeTimeout  = app.Flag("web.write-timeout", "Longest time to answer one request, a scrape's refresh included; past it a client that reads slowly is cut off and its scrape slot freed. Keep it above the longest target timeout.").Default("2m").Duration()
 		webFlags      = kingpinflag.AddFlags(app, ":9860")
+		healthAddress = app.Flag("web.health-listen-address", "Address of a second listener that serves only /-/healthy and /-/ready, over plain HTTP and without the authentication of --web.config.file, for probes that carry no credentials (kubelet's). Empty, the default, opens none.").String()
 	)
 	logConfig := &promslog.Config{}
 	promslogflag.AddFlags(app, logConfig)
@@ -103,20 +100,13 @@ func run(args []string, stdout, stderr *os.File) int {
 	defer stop()
 	go reloadOnHangup(ctx, reloader, logger)
 
-	httpServer := newHTTPServer(mux, *writeTimeout)
-	errc := make(chan error, 1)
-	go func() { errc <- web.ListenAndServe(httpServer, webFlags, logger) }()
-	select {
-	case err := <-errc:
-		if !errors.Is(err, http.ErrServerClosed) {
-			logger.Error("HTTP server stopped", "err", err)
-			return 1
-		}
-	case <-ctx.Done():
-		logger.Info("Shutting down")
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = httpServer.Shutdown(shutdownCtx)
+	listeners := []listener{{server: newHTTPServer(mux, *writeTimeout), flags: webFlags}}
+	if *healthAddress != "" {
+		listeners = append(listeners, plainListener(newHTTPServer(srv.healthRoutes(), *writeTimeout), *healthAddress))
+	}
+	if err := serveAll(ctx, logger, listeners...); err != nil {
+		logger.Error("HTTP server stopped", "err", err)
+		return 1
 	}
 	return 0
 }
