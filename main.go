@@ -12,8 +12,6 @@ import (
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
 	"github.com/prometheus/common/promslog"
 	promslogflag "github.com/prometheus/common/promslog/flag"
 	"github.com/prometheus/common/version"
@@ -64,11 +62,7 @@ func run(args []string, stdout, stderr *os.File) int {
 	logger.Info("Build context", "build_context", version.BuildContext())
 
 	selfRegistry := prometheus.NewRegistry()
-	selfRegistry.MustRegister(
-		versioncollector.NewCollector(exporterName),
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-	)
+	selfGatherer := withRuntimeMetrics(selfRegistry)
 	reloader, err := newReloader(*configFile, logger, selfRegistry, collector.Options{
 		Logger:        logger,
 		Registerer:    selfRegistry,
@@ -83,7 +77,7 @@ func run(args []string, stdout, stderr *os.File) int {
 
 	srv := &server{
 		reloader:      reloader,
-		selfGatherer:  selfRegistry,
+		selfGatherer:  selfGatherer,
 		logger:        logger,
 		probeOnly:     *probeOnly,
 		timeoutOffset: *timeoutOffset,
