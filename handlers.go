@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -11,7 +10,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/backup-exporter/backup_exporter/collector"
 )
 
 // server holds what the HTTP routes share.
@@ -49,39 +49,25 @@ func (s *server) routes() (*http.ServeMux, error) {
 // bytes encoded once per refresh and format, merged with the self metrics
 // family by family: no registry, and no encoding of the targets' series.
 func (s *server) serveMetrics(w http.ResponseWriter, r *http.Request) {
-	if s.probeOnly {
-		promhttp.HandlerFor(s.selfGatherer, promhttp.HandlerOpts{
-			ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelError),
-			ErrorHandling:     promhttp.ContinueOnError,
-			EnableOpenMetrics: true,
-		}).ServeHTTP(w, r)
-		return
+	enc := collector.NegotiateEncoding(r.Header)
+	targets := &collector.Exposition{}
+	if !s.probeOnly {
+		ctx, cancel := s.scrapeContext(r)
+		defer cancel()
+		targets = s.reloader.Exporter().Scrape(ctx)
 	}
-	ctx, cancel := s.scrapeContext(r)
-	defer cancel()
-	targets := s.reloader.Exporter().Scrape(ctx)
 	self, err := s.selfGatherer.Gather()
 	if err != nil {
 		s.logger.Error("Some self metrics were left out of the answer", "err", err)
 	}
-	format := negotiateFormat(r.Header)
-	gzip := acceptsGzip(r.Header)
-	w.Header().Set("Content-Type", string(format))
-	out := io.Writer(w)
-	if gzip {
-		w.Header().Set("Content-Encoding", "gzip")
-		zw := getGzipWriter(w)
-		defer putGzipWriter(zw)
-		out = zw
-	}
-	if err := targets.Write(out, format, self); err != nil {
+	if err := targets.Serve(w, enc, self); err != nil {
 		s.logger.Error("Some series were left out of the answer", "err", err)
 	}
 }
 
 // serveProbe serves one target's metrics, for sharding targets across
 // exporter replicas. A cached scrape is a copy of the bytes encoded at the
-// first scrape after the target's refresh that asked for the same format.
+// first scrape after the target's refresh that asked for the same encoding.
 func (s *server) serveProbe(w http.ResponseWriter, r *http.Request) {
 	name := r.URL.Query().Get("target")
 	if name == "" {
@@ -95,18 +81,9 @@ func (s *server) serveProbe(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := s.scrapeContext(r)
 	defer cancel()
-	format := negotiateFormat(r.Header)
-	gzip := acceptsGzip(r.Header)
-	body, err := exp.Scrape(ctx, name).Encode(format, gzip)
-	if err != nil {
+	if err := exp.Scrape(ctx, name).Serve(w, collector.NegotiateEncoding(r.Header), nil); err != nil {
 		s.logger.Error("Some series were left out of the answer", "target", name, "err", err)
 	}
-	w.Header().Set("Content-Type", string(format))
-	if gzip {
-		w.Header().Set("Content-Encoding", "gzip")
-	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	_, _ = w.Write(body)
 }
 
 // scrapeContext bounds a scrape by Prometheus' scrape timeout, less an offset
