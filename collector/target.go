@@ -43,7 +43,7 @@ type Target struct {
 	state       string // what the latest refresh logged: "", "ok" or a failure
 	issues      issueLog
 	lastSuccess time.Time
-	assets      int
+	assets      assetCounts
 
 	mu       sync.Mutex
 	inflight chan struct{} // closed when the refresh in flight ends; nil when none
@@ -246,6 +246,9 @@ func (t *Target) refresh(done chan struct{}) {
 // status returns the landing page's view of the target.
 func (t *Target) status() TargetStatus {
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.view.status
+	v := t.view
+	t.mu.Unlock()
+	st := v.status
+	st.DataFetchedAt = v.oldestFetch(v.servedAt(t.now()))
+	return st
 }
