@@ -23,6 +23,9 @@ type server struct {
 	timeoutOffset time.Duration
 	slots         chan struct{}
 	telemetryPath string
+	// grafanaURL is --web.grafana-url: where the landing page links the
+	// dashboards; empty for no links.
+	grafanaURL string
 	// ready latches once every target of the start-up configuration has
 	// ended its first refresh; see readiness.
 	ready atomic.Bool
@@ -36,7 +39,7 @@ func (s *server) routes() (*http.ServeMux, error) {
 	s.handleHealth(mux, true)
 	mux.HandleFunc("/-/reload", s.serveReload)
 	mux.HandleFunc("/config", s.serveConfig)
-	landing, err := newLandingPage(s.telemetryPath, s.reloader)
+	landing, err := newLandingPage(s.telemetryPath, s.grafanaURL, s.reloader)
 	if err != nil {
 		return nil, err
 	}

@@ -41,6 +41,7 @@ func run(args []string, stdout, stderr *os.File) int {
 		restoreDrills = app.Flag("restore-drills.enabled", "Run the targets' restore_drills (they create self-expiring restore endpoints). Enable it on one replica of an HA pair only.").Bool()
 		writeTimeout  = app.Flag("web.write-timeout", "Longest time to answer one request, a scrape's refresh included; past it a client that reads slowly is cut off and its scrape slot freed. Keep it above the longest target timeout.").Default("2m").Duration()
 		webFlags      = kingpinflag.AddFlags(app, ":9860")
+		grafanaURL    = app.Flag("web.grafana-url", "Grafana's base URL (https://grafana.example.com), where the dashboards of dashboards/ are provisioned: the landing page links them, per target too. Empty, the default, links none.").String()
 		healthAddress = app.Flag("web.health-listen-address", "Address of a second listener that serves only /-/healthy and /-/ready, over plain HTTP and without the authentication of --web.config.file, for probes that carry no credentials (kubelet's). Empty, the default, opens none.").String()
 	)
 	logConfig := &promslog.Config{}
@@ -53,6 +54,11 @@ func run(args []string, stdout, stderr *os.File) int {
 	}
 	logConfig.Writer = stderr
 	logger := promslog.New(logConfig)
+	grafana, err := parseGrafanaURL(*grafanaURL)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", exporterName, err)
+		return 2
+	}
 
 	if *configCheck {
 		return checkConfig(*configFile, stdout, stderr)
@@ -83,6 +89,7 @@ func run(args []string, stdout, stderr *os.File) int {
 		timeoutOffset: *timeoutOffset,
 		slots:         newSlots(*maxRequests),
 		telemetryPath: *telemetryPath,
+		grafanaURL:    grafana,
 	}
 	mux, err := srv.routes()
 	if err != nil {
