@@ -115,7 +115,7 @@ func TestWebConfig(t *testing.T) {
 	}
 	for path, want := range map[string]int{
 		"/-/healthy": http.StatusOK,
-		"/metrics": http.StatusNotFound, "/": http.StatusNotFound, "/config": http.StatusNotFound, "/probe?target=offline": http.StatusNotFound,
+		"/metrics":   http.StatusNotFound, "/": http.StatusNotFound, "/config": http.StatusNotFound, "/probe?target=offline": http.StatusNotFound,
 	} {
 		resp, err := http.Get("http://" + healthAddr + path)
 		if err != nil {

@@ -22,30 +22,47 @@ const (
 	Text Syntax = "text"
 )
 
-// Result is what the reference parser read.
-type Result struct {
-	Families int `json:"families"`
-	Samples  int `json:"samples"`
+// Doc is one exposition for the reference parser of its syntax.
+type Doc struct {
+	Syntax Syntax `json:"syntax"`
+	// Body is the exposition; Name names it in a failure.
+	Body string `json:"body"`
+	Name string `json:"-"`
 }
 
-// parseScript reads an exposition on stdin with prometheus_client's parser
-// for the syntax in argv[1] and prints the families and samples it read.
-// A family name read twice is refused in either syntax: the text parser
-// names a counter without its _total as OpenMetrics does, but lets the
-// second family through.
+// Result is what the reference parser read of one Doc: its families and
+// samples, or why it refused it.
+type Result struct {
+	Families int    `json:"families"`
+	Samples  int    `json:"samples"`
+	Error    string `json:"error"`
+}
+
+// parseScript reads a JSON list of documents on stdin, each with
+// prometheus_client's parser of its syntax, and prints a JSON list of what
+// it read of each, or the parser's complaint. A family name read twice is
+// refused in either syntax: the text parser names a counter without its
+// _total as OpenMetrics does, but lets the second family through.
 const parseScript = `
 import json, sys
-if sys.argv[1] == "openmetrics":
-    from prometheus_client.openmetrics.parser import text_string_to_metric_families
-else:
-    from prometheus_client.parser import text_string_to_metric_families
-names, samples = set(), 0
-for family in text_string_to_metric_families(sys.stdin.read()):
-    if family.name in names:
-        raise ValueError("two families are named " + family.name)
-    names.add(family.name)
-    samples += len(family.samples)
-print(json.dumps({"families": len(names), "samples": samples}))
+from prometheus_client.openmetrics.parser import text_string_to_metric_families as openmetrics
+from prometheus_client.parser import text_string_to_metric_families as text
+def read(doc):
+    parser = openmetrics if doc["syntax"] == "openmetrics" else text
+    names, samples = set(), 0
+    for family in parser(doc["body"]):
+        if family.name in names:
+            raise ValueError("two families are named " + family.name)
+        names.add(family.name)
+        samples += len(family.samples)
+    return {"families": len(names), "samples": samples, "error": ""}
+out = []
+for doc in json.load(sys.stdin):
+    try:
+        out.append(read(doc))
+    except Exception as e:
+        out.append({"families": 0, "samples": 0, "error": "%s: %s" % (type(e).__name__, e)})
+print(json.dumps(out))
 `
 
 // pythonCandidates are the interpreters tried, Debian's first: its
@@ -66,11 +83,12 @@ var findPython = sync.OnceValue(func() string {
 	return ""
 })
 
-// Parse reads body with the reference parser of syntax, Python's
-// prometheus_client (Debian's python3-prometheus-client), and fails the
-// test with the parser's message when it refuses it. Without the parser
-// the test is skipped, or failed under CI=true, where .ci/run installs it.
-func Parse(t testing.TB, syntax Syntax, body []byte) Result {
+// Parse reads each doc with the reference parser of its syntax, Python's
+// prometheus_client (Debian's python3-prometheus-client), in one run of
+// Python, and fails the test for each doc it refuses, with the parser's
+// complaint. Without the parser the test is skipped, or failed under
+// CI=true, where .ci/run installs it.
+func Parse(t testing.TB, docs ...Doc) []Result {
 	t.Helper()
 	python := findPython()
 	if python == "" {
@@ -80,35 +98,35 @@ func Parse(t testing.TB, syntax Syntax, body []byte) Result {
 		}
 		t.Skip(msg)
 	}
-	r, err := parse(python, syntax, body)
+	results, err := parse(python, docs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r
+	for i, r := range results {
+		if r.Error != "" {
+			t.Errorf("prometheus_client's %s parser refuses %s: %s", docs[i].Syntax, docs[i].Name, r.Error)
+		}
+	}
+	return results
 }
 
-// parse runs the reference parser of syntax over body with python.
-func parse(python string, syntax Syntax, body []byte) (Result, error) {
-	cmd := exec.Command(python, "-c", parseScript, string(syntax))
-	cmd.Stdin = bytes.NewReader(body)
+// parse runs the reference parsers over docs with python.
+func parse(python string, docs []Doc) ([]Result, error) {
+	in, err := json.Marshal(docs)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(python, "-c", parseScript)
+	cmd.Stdin = bytes.NewReader(in)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return Result{}, fmt.Errorf("prometheus_client's %s parser refuses the answer: %v: %s", syntax, err, lastLine(stderr.Bytes()))
+		return nil, fmt.Errorf("the reference parsers did not run: %v: %s", err, bytes.TrimSpace(stderr.Bytes()))
 	}
-	var r Result
-	if err := json.Unmarshal(out, &r); err != nil {
-		return Result{}, fmt.Errorf("the parser's summary %q: %w", out, err)
+	var results []Result
+	if err := json.Unmarshal(out, &results); err != nil || len(results) != len(docs) {
+		return nil, fmt.Errorf("the parsers' summary %q: %v, want %d results", out, err, len(docs))
 	}
-	return r, nil
-}
-
-// lastLine is the last line of a Python traceback: the exception.
-func lastLine(b []byte) []byte {
-	b = bytes.TrimSpace(b)
-	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
-		return b[i+1:]
-	}
-	return b
+	return results, nil
 }
