@@ -130,6 +130,9 @@ func TestLandingPage(t *testing.T) {
 	if down.state != stateDown || down.cells["failed-parts"] != wholeRefreshFailed || !strings.Contains(down.cells["last-error"], "401") || down.cells["data-age"] != "no data" {
 		t.Errorf("refused: %+v, want down, its whole refresh failing with a 401, and no data", down)
 	}
+	if !strings.Contains(page, `<form action="/probe">`) || !strings.Contains(page, `name="target"`) {
+		t.Error("the page has no form to probe a target by name")
+	}
 	if !strings.Contains(page, `<a href="https://grafana.example.com/d/backup-overview">Backup overview</a>`) {
 		t.Error("the page does not link the dashboards")
 	}
