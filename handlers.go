@@ -48,9 +48,10 @@ func (s *server) routes() (*http.ServeMux, error) {
 }
 
 // serveMetrics serves every target plus the exporter's own metrics, or only
-// the latter with --web.probe-only. The targets' series are written as the
-// bytes encoded once per refresh and format, merged with the self metrics
-// family by family: no registry, and no encoding of the targets' series.
+// the latter with --web.probe-only, both through the write path of /probe.
+// The targets' series are written as the bytes encoded once per refresh and
+// format, merged with the self metrics family by family: no registry, and
+// no encoding of the targets' series.
 func (s *server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 	enc := collector.NegotiateEncoding(r.Header)
 	targets := &collector.Exposition{}
