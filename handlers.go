@@ -39,7 +39,7 @@ func (s *server) routes() (*http.ServeMux, error) {
 	s.handleHealth(mux, true)
 	mux.HandleFunc("/-/reload", s.serveReload)
 	mux.HandleFunc("/config", s.serveConfig)
-	landing, err := newLandingPage(s.telemetryPath, s.grafanaURL, s.reloader)
+	landing, err := newLandingPage(s.telemetryPath, s.grafanaURL, s.probeOnly, s.reloader)
 	if err != nil {
 		return nil, err
 	}

@@ -70,7 +70,9 @@ type targetRow struct {
 
 // landingData is what the targets' part of the landing page shows.
 type landingData struct {
-	Now        time.Time
+	Now time.Time
+	// Waiting says what a pending target waits for.
+	Waiting    string
 	Targets    []targetRow
 	Counts     map[string]int
 	Dashboards []link
@@ -97,7 +99,7 @@ var targetsSection = template.Must(template.New("targets").Funcs(template.FuncMa
 <td class="assets-failing">{{.AssetsFailing}}</td>
 <td class="assets-past-rpo">{{.AssetsPastRPO}}</td>
 <td class="last-error">{{.LastError}}</td>
-{{else}}<td class="last-refresh" colspan="8">first refresh in progress</td>
+{{else}}<td class="last-refresh" colspan="8">{{$.Waiting}}</td>
 {{end}}<td class="links"><a href="{{.Probe}}">metrics</a>{{range .Dashboards}} <a href="{{.URL}}">{{.Text}}</a>{{end}}</td>
 </tr>
 {{else}}<tr><td colspan="11">No targets configured.</td></tr>
@@ -120,12 +122,15 @@ type landingPage struct {
 	// grafanaURL is --web.grafana-url, without a trailing slash; empty
 	// when the dashboards are not linked.
 	grafanaURL string
-	reloader   *reloader
-	now        func() time.Time
+	// probeOnly is --web.probe-only: a target is refreshed only once it is
+	// probed, so a pending one waits for its first probe.
+	probeOnly bool
+	reloader  *reloader
+	now       func() time.Time
 }
 
-func newLandingPage(telemetryPath, grafanaURL string, r *reloader) (*landingPage, error) {
-	lp := &landingPage{telemetryPath: telemetryPath, grafanaURL: strings.TrimSuffix(grafanaURL, "/"), reloader: r, now: time.Now}
+func newLandingPage(telemetryPath, grafanaURL string, probeOnly bool, r *reloader) (*landingPage, error) {
+	lp := &landingPage{telemetryPath: telemetryPath, grafanaURL: strings.TrimSuffix(grafanaURL, "/"), probeOnly: probeOnly, reloader: r, now: time.Now}
 	// Build once at start-up so that a broken template fails early.
 	if _, err := lp.render(); err != nil {
 		return nil, err
@@ -186,7 +191,10 @@ func (lp *landingPage) render() (*web.LandingPageHandler, error) {
 // data gathers what the targets' section shows, as of now.
 func (lp *landingPage) data() landingData {
 	now := lp.now()
-	d := landingData{Now: now, Counts: map[string]int{}}
+	d := landingData{Now: now, Waiting: "first refresh in progress", Counts: map[string]int{}}
+	if lp.probeOnly {
+		d.Waiting = "not probed yet (--web.probe-only)"
+	}
 	for _, st := range lp.reloader.Exporter().Targets() {
 		row := targetRow{TargetStatus: st, Probe: "probe?" + url.Values{"target": {st.Name}}.Encode()}
 		switch {

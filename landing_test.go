@@ -145,6 +145,24 @@ func TestLandingPage(t *testing.T) {
 	}
 }
 
+// TestLandingPageProbeOnly: with --web.probe-only a target is refreshed
+// only once probed, so the page says it waits for that, not for a refresh
+// in progress.
+func TestLandingPageProbeOnly(t *testing.T) {
+	fake := httptest.NewServer(clumiofake.New(clumiofake.Options{Seed: 1, Scale: 5}))
+	defer fake.Close()
+	ts := newTestServer(t, "targets:\n"+clumioTarget("a", fake.URL, clumiofake.DefaultToken), func(s *server) { s.probeOnly = true })
+	_, page := ts.get(t, "/")
+	if r := landingRows(t, page)["a"]; r.state != statePending || r.cells["last-refresh"] != "not probed yet (--web.probe-only)" {
+		t.Errorf("a, never probed: %+v, want pending, not probed yet", r)
+	}
+	ts.get(t, "/probe?target=a")
+	_, page = ts.get(t, "/")
+	if r := landingRows(t, page)["a"]; r.state != stateUp {
+		t.Errorf("a, once probed: %+v, want up", r)
+	}
+}
+
 // TestLandingPageWithoutGrafana links no dashboard.
 func TestLandingPageWithoutGrafana(t *testing.T) {
 	ts := newTestServer(t, "targets:\n"+clumioTarget("a", "http://127.0.0.1:9", clumiofake.DefaultToken), nil)
