@@ -178,6 +178,7 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 		snap.Storage, snap.Samples = m.subscriptions()
 	}
 
+	c.api.ReportDroppedItems(snap)
 	for _, id := range c.zones.takeUnknown() {
 		snap.AddIssue("unknown_time_zone", "unknown time zone: its local times are read as UTC", id)
 	}

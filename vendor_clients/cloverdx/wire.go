@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/backup-exporter/backup_exporter/vendor_clients/httpapi"
 )
 
 // The wire types decode only the fields the client reads; the others
@@ -16,10 +18,16 @@ import (
 
 // collection is the envelope of every REST collection. Quirk: its paging
 // fields carry an "@" prefix.
+//
+// Members are decoded one by one: a member with a field of the wrong type
+// is dropped and counted, not the page.
 type collection[T any] struct {
-	TotalItems *int `json:"@totalItems"`
-	Members    []T  `json:"members"`
+	TotalItems *int             `json:"@totalItems"`
+	Members    httpapi.Items[T] `json:"members"`
 }
+
+// ItemDrops reports the members of the page that did not decode.
+func (c *collection[T]) ItemDrops() (int, string) { return c.Members.ItemDrops() }
 
 // execution is one run of a job file, as GET /executions lists it.
 type execution struct {

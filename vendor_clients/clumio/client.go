@@ -177,6 +177,7 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	}
 	snap.SetPart(backup.PartRestoreEndpoints, epErr)
 
+	c.api.ReportDroppedItems(snap)
 	if assetsErr != nil && taskErr != nil && alertErr != nil && epErr != nil {
 		return nil, errors.Join(assetsErr, taskErr, alertErr, epErr)
 	}

@@ -124,10 +124,10 @@ func TestDecodeQuirks(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &p); err != nil {
 		t.Fatal(err)
 	}
-	if p.Start != "2" || p.Links.Next != nil || len(p.Embedded.Items) != 2 {
+	if p.Start != "2" || p.Links.Next != nil || len(p.Embedded.Items.List) != 2 {
 		t.Fatalf("page = %+v", p)
 	}
-	a := p.Embedded.Items[0]
+	a := p.Embedded.Items.List[0]
 	if a.Name != nil || a.IsDeleted != nil || !a.LastBackupTimestamp.IsZero() ||
 		!a.BackupStatusInfo.LastSuccessfulPolicyStartTimestamp.Equal(time.Date(2026, 5, 14, 2, 0, 0, 5e8, time.UTC)) {
 		t.Errorf("item = %+v", a)

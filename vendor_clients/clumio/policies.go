@@ -32,8 +32,8 @@ func (c *Client) fetchPolicies(ctx context.Context) (policyRPOs, error) {
 	if err != nil {
 		return nil, fmt.Errorf("clumio: list %s: %w", policiesResource.name, err)
 	}
-	out := make(policyRPOs, len(p.Embedded.Items))
-	for _, pol := range p.Embedded.Items {
+	out := make(policyRPOs, len(p.Embedded.Items.List))
+	for _, pol := range p.Embedded.Items.List {
 		var ops []operationRPO
 		for _, op := range pol.Operations {
 			var best time.Duration
