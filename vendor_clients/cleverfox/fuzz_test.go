@@ -57,7 +57,7 @@ func FuzzDecodeList(f *testing.F) {
 			}
 		}
 		_ = h.finished(windowStart)
-		_, _ = m.subscriptions()
+		_, _, _ = m.subscriptions(fuzzNow)
 		_ = ErrorMessage(body)
 	})
 }

@@ -35,11 +35,16 @@ type Company struct {
 
 // Subscription ties a company to a plan.
 type Subscription struct {
-	SubscriptionID int    `json:"SubscriptionId"`
-	CompanyID      int    `json:"CompanyId"`
-	PlanID         int    `json:"PlanId"`
-	Status         string `json:"Status"`
-	IsInactive     bool   `json:"IsInactive"`
+	SubscriptionID int `json:"SubscriptionId"`
+	CompanyID      int `json:"CompanyId"`
+	PlanID         int `json:"PlanId"`
+	// Status is free text of at most 15 characters; its values are not
+	// documented (cleverfox.md 2.6 suggests Active, Trialing, PastDue and
+	// Canceled).
+	Status     string `json:"Status"`
+	IsInactive bool   `json:"IsInactive"`
+	// PeriodEnd is the end of the period paid for (DateTime UTC).
+	PeriodEnd DateTime `json:"PeriodEnd"`
 	// AdditionalDevice is the number of devices bought on top of the plan's
 	// DeviceLimit.
 	AdditionalDevice int `json:"AdditionalDevice"`
