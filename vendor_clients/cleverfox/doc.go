@@ -36,7 +36,7 @@
 // backup_cleverfox_device_limit and backup_cleverfox_devices. Every
 // subscription gives backup_cleverfox_subscription_status (a Status the
 // exporter does not know is an unknown_subscription_status issue),
-// backup_cleverfox_subscription_period_end_timestamp_seconds (an unreadable
+// backup_cleverfox_subscription_expiry_timestamp_seconds (an unreadable
 // PeriodEnd is an unreadable_time issue) and
 // backup_cleverfox_subscription_lapsed. backup_jobs_running counts the jobs
 // whose newest log is running. The API has no storage used figure, no queue

@@ -24,9 +24,9 @@ var (
 		Type:   backup.Gauge,
 		Labels: []string{"subscription_id", "tenant", "status"},
 	}
-	periodEndSpec = backup.MetricSpec{
-		Name:   "subscription_period_end_timestamp_seconds",
-		Help:   "End of the period the subscription is paid for (PeriodEnd, Unix seconds).",
+	expirySpec = backup.MetricSpec{
+		Name:   "subscription_expiry_timestamp_seconds",
+		Help:   "When the period the subscription is paid for ends (PeriodEnd, Unix seconds); it lies ahead while the subscription is current.",
 		Type:   backup.Gauge,
 		Labels: []string{"subscription_id", "tenant"},
 	}

@@ -242,7 +242,7 @@ func (m *mapper) subscriptions(now time.Time) ([]backup.Storage, []backup.Sample
 		if s.PeriodEnd.Unreadable() {
 			issues = append(issues, backup.Issue{Reason: "unreadable_time", Text: "subscription PeriodEnd that is not a timestamp (left out)", Example: id})
 		} else if end := s.PeriodEnd.UTC(); !end.IsZero() {
-			samples = append(samples, backup.Sample{Spec: &periodEndSpec, LabelValues: []string{id, tenant}, Value: float64(end.UnixNano()) / 1e9})
+			samples = append(samples, backup.Sample{Spec: &expirySpec, LabelValues: []string{id, tenant}, Value: float64(end.UnixNano()) / 1e9})
 		}
 		samples = append(samples, backup.Sample{Spec: &lapsedSpec, LabelValues: []string{id, tenant}, Value: boolValue(lapsed(&s, now))})
 		if s.IsInactive {

@@ -85,15 +85,15 @@ func TestSubscriptionSignals(t *testing.T) {
 		got[key] = s.Value
 	}
 	want := map[string]float64{
-		"subscription_status,10,Acme,trialing":              1,
-		"subscription_period_end_timestamp_seconds,10,Acme": float64(time.Date(2026, 5, 19, 0, 0, 0, 0, time.UTC).Unix()),
-		"subscription_lapsed,10,Acme":                       0,
-		"subscription_status,11,Acme,past_due":              1,
-		"subscription_period_end_timestamp_seconds,11,Acme": float64(time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC).Unix()),
-		"subscription_lapsed,11,Acme":                       1,
-		"subscription_lapsed,12,Acme":                       0,
-		"devices,10":                                        1,
-		"devices,12":                                        0,
+		"subscription_status,10,Acme,trialing":          1,
+		"subscription_expiry_timestamp_seconds,10,Acme": float64(time.Date(2026, 5, 19, 0, 0, 0, 0, time.UTC).Unix()),
+		"subscription_lapsed,10,Acme":                   0,
+		"subscription_status,11,Acme,past_due":          1,
+		"subscription_expiry_timestamp_seconds,11,Acme": float64(time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC).Unix()),
+		"subscription_lapsed,11,Acme":                   1,
+		"subscription_lapsed,12,Acme":                   0,
+		"devices,10":                                    1,
+		"devices,12":                                    0,
 	}
 	for k, v := range want {
 		if g, ok := got[k]; !ok || g != v {
