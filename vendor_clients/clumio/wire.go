@@ -192,8 +192,6 @@ type inventoryItem struct {
 	// BackupStatusStats counts a protection group's buckets by backup
 	// status; protection groups have it instead of BackupStatusInfo.
 	BackupStatusStats *backupStatusStats `json:"backup_status_stats"`
-	// Size is the EBS volume's size in bytes.
-	Size *float64 `json:"size"`
 	// TotalBackedUpSizeBytes is a protection group's backed-up data.
 	TotalBackedUpSizeBytes *float64 `json:"total_backed_up_size_bytes"`
 }
