@@ -2,6 +2,7 @@ package cloutility
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -34,6 +35,10 @@ type consumerState struct {
 	// every inventory_ttl: it changes with the node's configuration and
 	// its last access, not with each backup.
 	node httpapi.Reused[*node]
+	// allowNoActivity is the consumer's allowNoActivity as its item
+	// endpoint gives it, re-read every inventory_ttl, for a list answer
+	// that leaves the field out.
+	allowNoActivity httpapi.Reused[bool]
 }
 
 // consumerRead is what one refresh read of one consumer.
@@ -44,7 +49,9 @@ type consumerRead struct {
 	// node and report are nil when the consumer has none (404).
 	node   *node
 	report *nodeReport
-	jobs   []job
+	// idleAllowed is the consumer's allowNoActivity.
+	idleAllowed bool
+	jobs        []job
 	// filespaceBackup is the newest lastBackupEnd of the node's filespaces,
 	// read only when no backup job ever succeeded.
 	filespaceBackup time.Time
@@ -73,6 +80,10 @@ func (c *Client) readConsumer(ctx context.Context, r *consumerRead, now time.Tim
 		r.nodeErr = fmt.Errorf("node: %w", err)
 	}
 
+	r.idleAllowed, err = c.allowNoActivity(ctx, path, r, now)
+	if err != nil {
+		r.nodeErr = errors.Join(r.nodeErr, fmt.Errorf("consumer: %w", err))
+	}
 	r.report, r.reportErr = c.latestReport(ctx, path, now)
 
 	r.jobs, r.jobsErr = c.readJobs(ctx, path, r.state, now)
@@ -156,4 +167,20 @@ func (c *Client) rangedReport(ctx context.Context, path string, from, to time.Ti
 		}
 	}
 	return newest, nil
+}
+
+// allowNoActivity returns the consumer's allowNoActivity: the list's when
+// it sent one, else its item endpoint's, the most specific endpoint as
+// Safespring advises (cloutility.md 3.3), read again every inventory_ttl.
+func (c *Client) allowNoActivity(ctx context.Context, path string, r *consumerRead, now time.Time) (bool, error) {
+	if v := r.consumer.AllowNoActivity; v != nil {
+		return *v, nil
+	}
+	return r.state.allowNoActivity.Get(ctx, now, c.inventoryTTL, func(ctx context.Context) (bool, error) {
+		var full consumer
+		if err := c.get(ctx, "/bunits/{bunit}/consumers/{consumer}", path, nil, &full); err != nil {
+			return false, err
+		}
+		return full.AllowNoActivity != nil && *full.AllowNoActivity, nil
+	})
 }

@@ -123,6 +123,10 @@ func (c *Client) snapshot(now time.Time, units []*bunit, reads []*consumerRead) 
 			LastDuration:         st.lastDuration,
 			LastTransferredBytes: st.lastTransferred,
 			LastRestore:          st.lastRestore,
+			// A unit the customer allows to idle (allowNoActivity) owes
+			// no backup by a deadline: it gets no RPO, so no RPO alert,
+			// unless an rpo_overrides entry sets one.
+			RPOWaived: r.idleAllowed,
 		}
 		// A node whose backups run outside schedules has no backup job:
 		// its filespaces still say when a backup last ended.

@@ -223,7 +223,9 @@ func TestRequestBudget(t *testing.T) {
 	}
 	// /jobs/first serves both the first job (once per consumer) and, with
 	// startTime and endTime, the ranged list (per consumer with jobs).
-	cold := maps(base, map[string]int{"/v1/oauth": 1, "/v1/me": 1, consumerPath + "/jobs/first": consumers + withJobs})
+	// The list leaves allowNoActivity out, so each consumer's item is read
+	// once per inventory_ttl.
+	cold := maps(base, map[string]int{"/v1/oauth": 1, "/v1/me": 1, consumerPath + "/jobs/first": consumers + withJobs, consumerPath: consumers})
 	// Within inventory_ttl the nodes are not read again.
 	warm := maps(base, map[string]int{"/v1/nodewarningtypes": 0, consumerPath + "/node": 0, consumerPath + "/jobs/first": consumers})
 

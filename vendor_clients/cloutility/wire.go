@@ -70,6 +70,10 @@ type consumer struct {
 	DataSourceState *Enum  `json:"dataSourceState"`
 	// LimitHighStorage is the consumer's storage threshold in GB. [I]
 	LimitHighStorage *float64 `json:"limitHighStorage"`
+	// AllowNoActivity is set when the customer allows the unit to idle: it
+	// switches the "no activity" warnings off (cloutility.md 3.5). Slim
+	// list answers may leave it out; nil is "not sent".
+	AllowNoActivity *bool `json:"allowNoActivity"`
 }
 
 // node is the IBM Storage Protect node behind a consumer.
