@@ -42,6 +42,20 @@ type execution struct {
 	StopTime timestamp `json:"stopTime"`
 	// Duration is in milliseconds.
 	Duration *millis `json:"duration"`
+	// ExecutionType is STANDALONE, JOBFLOW, MASTER or PARTITION_WORKER,
+	// and ParentRunID the run that started this one (cloverdx.md 4.5,
+	// names inferred in camelCase).
+	ExecutionType string `json:"executionType"`
+	ParentRunID   *int64 `json:"parentRunId"`
+}
+
+// child reports whether the execution runs inside another: it names a
+// parent run other than its own, or it is a partition worker of a master.
+func (e execution) child() bool {
+	if p := e.ParentRunID; p != nil && *p > 0 && *p != e.RunID {
+		return true
+	}
+	return strings.EqualFold(e.ExecutionType, "PARTITION_WORKER")
 }
 
 // end is when the execution finished, or zero.
