@@ -141,8 +141,9 @@ type Alert struct {
 const (
 	PolicyDaily = "policy-daily-24h"
 	PolicyGold  = "policy-gold-4h"
-	// PolicyPaused is deactivated; the healthy assets of the third round
-	// of cases still say protected under it, as Clumio may leave them.
+	// PolicyPaused is deactivated; the first asset of the third round of
+	// cases, healthy, still says protected under it, as Clumio may leave
+	// it.
 	PolicyPaused = "policy-paused-24h"
 )
 
@@ -252,7 +253,7 @@ func (g *generator) asset(i int) {
 
 	switch c {
 	case CaseHealthy:
-		if i/len(Cases) == 2 {
+		if i == 2*len(Cases) {
 			a.PolicyID = PolicyPaused
 		}
 		age := healthyAge()
