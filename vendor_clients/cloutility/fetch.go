@@ -146,6 +146,11 @@ func (c *Client) snapshot(now time.Time, units []*bunit, reads []*consumerRead) 
 					used[b] += *a.SizeBytes
 				}
 			}
+			// A warning of the wrong shape is dropped inside its report,
+			// past GetJSON's count of the answer's own list: count it here.
+			for range r.report.Warnings.Dropped {
+				snap.AddIssue(httpapi.IssueUndecodableItem, "node report warning with a field of the wrong JSON type (warning dropped)", id+": "+r.report.Warnings.Problem)
+			}
 			for _, w := range r.report.Warnings.List {
 				if sev, active := severity(w.Status); active {
 					snap.Alerts = append(snap.Alerts, backup.Alert{Severity: sev, Type: alertType(w.Type, c.warningTypes)})

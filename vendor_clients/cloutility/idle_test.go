@@ -65,3 +65,40 @@ type bodyRecorder struct {
 func (r *bodyRecorder) Header() http.Header         { return r.header }
 func (r *bodyRecorder) Write(b []byte) (int, error) { return r.body.Write(b) }
 func (r *bodyRecorder) WriteHeader(code int)        { r.code = code }
+
+// TestBadWarningCostsOnlyItself: a node-report warning whose type is of
+// the wrong JSON shape is dropped and counted; the report and its other
+// data are kept. On main the whole report failed.
+func TestBadWarningCostsOnlyItself(t *testing.T) {
+	wrap := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := &bodyRecorder{header: http.Header{}, code: http.StatusOK}
+			h.ServeHTTP(rec, r)
+			body := rec.body.Bytes()
+			if r.URL.Path == "/v1/bunits/2/consumers/10/reports" {
+				body = bytes.ReplaceAll(body, []byte(`"type":2`), []byte(`"type":[2]`))
+			}
+			for k, v := range rec.header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.code)
+			_, _ = w.Write(body)
+		})
+	}
+	f := newWrappedFixture(t, cloutilityfake.Options{Data: cloutilityfake.Cases(testNow)}, nil, nil, wrap)
+	snap := fetch(t, f.client)
+	dropped := 0
+	for _, is := range snap.Issues {
+		if is.Reason == "undecodable_item" {
+			dropped++
+		}
+	}
+	if dropped != 1 {
+		t.Errorf("issues %+v, want the one warning dropped", snap.Issues)
+	}
+	for _, a := range snap.Assets {
+		if a.ID == "10" && a.SizeBytes == nil {
+			t.Error("web-01 lost its report's size with the bad warning")
+		}
+	}
+}
