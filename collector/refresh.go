@@ -111,15 +111,20 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 		}
 	}
 	if _, ok := t.good[backup.PartAssets]; !ok {
-		t.assets = 0
+		t.assets = assetCounts{}
 	}
-	up := len(problems) == 0
+	// backup_up answers "were the assets read?", the question every
+	// per-asset answer depends on: an optional part failing (a 403 on
+	// restores, say) shows in its backup_collector_success only and must
+	// not silence the per-asset alerts of a target whose assets are fresh.
+	up := err == nil && snap.Attempted(backup.PartAssets) && !failed[backup.PartAssets]
+	complete := len(problems) == 0
 	lastError := strings.Join(problems, "; ")
-	t.self.refreshed(up)
-	if up {
+	t.self.refreshed(complete)
+	if complete {
 		t.lastSuccess = end
 	}
-	t.logState(up, err != nil, failed, lastError)
+	t.logState(complete, err != nil, failed, lastError)
 	v := t.newView(up, failed, start, end, lastError, is)
 	// Last: building the view may leave series out too.
 	t.issues.report(t.logger, is)
@@ -153,10 +158,10 @@ func (t *Target) buildPart(p backup.Part, snap *backup.Snapshot, fetchedAt time.
 	case backup.PartAssets:
 		kept, dropped := selectAssets(&t.cfg, snap.Assets, is)
 		t.self.droppedAssets(dropped)
-		t.assets = len(kept)
 		for i, a := range kept {
 			kept[i] = checkedAsset(a, fetchedAt, is)
 		}
+		t.assets = countAssets(&t.cfg, kept, fetchedAt)
 		series := assetMetrics(t.labels, &t.cfg, shownAssets(&t.cfg, kept, fetchedAt))
 		return append(series, summaryMetrics(t.labels, &t.cfg, kept, fetchedAt)...)
 	case backup.PartJobs:
@@ -202,11 +207,17 @@ func (t *Target) newView(up bool, failed map[backup.Part]bool, start, end time.T
 		}
 	}
 	st := t.baseStatus()
+	st.Refreshed = true
 	st.Up = up
 	st.LastRefresh = end
 	st.LastSuccess = t.lastSuccess
 	st.LastError = lastError
-	st.Assets = t.assets
+	for _, p := range backup.Parts {
+		if failed[p] {
+			st.FailedParts = append(st.FailedParts, p)
+		}
+	}
+	st.Assets, st.AssetsFailing, st.AssetsPastRPO = t.assets.total, t.assets.failing, t.assets.pastRPO
 	v := &view{
 		refreshed:     true,
 		startedAt:     start,
@@ -225,12 +236,12 @@ func (t *Target) newView(up bool, failed map[backup.Part]bool, start, end time.T
 
 // logState logs a refresh's outcome when it differs from the previous one:
 // a target failing for hours logs once, not at every refresh.
-func (t *Target) logState(up, fetchFailed bool, failed map[backup.Part]bool, lastError string) {
+func (t *Target) logState(complete, fetchFailed bool, failed map[backup.Part]bool, lastError string) {
 	state := "ok"
 	switch {
 	case fetchFailed:
 		state = "error"
-	case !up:
+	case !complete:
 		var parts []string
 		for _, p := range backup.Parts {
 			if failed[p] {
@@ -245,11 +256,11 @@ func (t *Target) logState(up, fetchFailed bool, failed map[backup.Part]bool, las
 	previous := t.state
 	t.state = state
 	switch {
-	case up && previous != "":
+	case complete && previous != "":
 		t.logger.Info("refresh succeeds again")
 	case fetchFailed:
 		t.logger.Warn("refresh failed", "err", lastError)
-	case !up:
+	case !complete:
 		t.logger.Warn("refresh partly failed: the failed parts serve their last good data", "err", lastError)
 	}
 }
