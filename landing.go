@@ -59,14 +59,18 @@ type link struct {
 // targetRow is one target as the landing page shows it.
 type targetRow struct {
 	collector.TargetStatus
-	State       string
+	// State is statePending, stateUp or stateDown.
+	State string
+	// FailedParts lists the failed parts for its cell.
 	FailedParts string
 	// LastRefreshAge, LastSuccessAge and DataAge are how long ago the
 	// latest refresh ended, the latest fully successful one ended and the
 	// oldest data served was fetched; empty when never.
 	LastRefreshAge, LastSuccessAge, DataAge string
-	Probe                                   string
-	Dashboards                              []link
+	// Probe links to the target's own metrics; Dashboards to the
+	// dashboards filtered to it.
+	Probe      string
+	Dashboards []link
 }
 
 // landingData is what the targets' part of the landing page shows.
