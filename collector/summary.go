@@ -130,16 +130,14 @@ func countAssets(cfg *config.Target, kept []*backup.Asset, at time.Time) assetCo
 
 // rpoViolated holds for a protected asset whose last success is older than
 // its RPO at time at, or that never succeeded: the same test as the
-// BackupRPOViolated and BackupNeverSucceeded alerts.
+// BackupRPOViolated and BackupNeverSucceeded alerts. An asset without an
+// RPO (the vendor waived it) violates none.
 func rpoViolated(cfg *config.Target, a *backup.Asset, at time.Time) bool {
-	if !a.Protected {
+	rpo := assetRPO(cfg, a)
+	if !a.Protected || rpo <= 0 {
 		return false
 	}
-	if a.LastSuccess.IsZero() {
-		return true
-	}
-	rpo := assetRPO(cfg, a)
-	return rpo > 0 && at.Sub(a.LastSuccess) > rpo
+	return a.LastSuccess.IsZero() || at.Sub(a.LastSuccess) > rpo
 }
 
 // assetFine holds for the assets that asset_metrics `unhealthy` leaves out:

@@ -105,16 +105,16 @@ func (s *Server) handleFilespaces(w http.ResponseWriter, _ *http.Request, _ *Dat
 	fakejson.Write(w, http.StatusOK, collection("Filespace", consumerHref(c)+"/node/filespaces", items))
 }
 
-// handleLatestReport serves /reports/latest. Like the reports list, it
-// includes status and warnings only when `status=true` and `warnings=true`
-// ask for them. [I: documented for the list only]
-func (s *Server) handleLatestReport(w http.ResponseWriter, r *http.Request, d *Data, c *Consumer) {
+// handleLatestReport serves /reports/latest, without status and warnings.
+func (s *Server) handleLatestReport(w http.ResponseWriter, _ *http.Request, d *Data, c *Consumer) {
 	if c.Report == nil {
 		apiError(w, http.StatusNotFound, "NotFound", "The consumer has no report.")
 		return
 	}
-	q := r.URL.Query()
-	fakejson.Write(w, http.StatusOK, renderReport(d, c, flag(q, "status"), flag(q, "warnings")))
+	// The status and warnings switches are documented for the ranged
+	// /reports only (cloutility.md 3.4): the latest report is served
+	// without either, whatever the query.
+	fakejson.Write(w, http.StatusOK, renderReport(d, c, false, false))
 }
 
 // handleReports serves the reports of a period; the fake keeps only the
@@ -148,7 +148,7 @@ func (s *Server) handleJobs(w http.ResponseWriter, r *http.Request, d *Data, c *
 // where only `completed` is meaningful.
 func (s *Server) handleFirstJob(w http.ResponseWriter, r *http.Request, d *Data, c *Consumer) {
 	q := r.URL.Query()
-	if q.Has("startTime") || q.Has("endTime") {
+	if (q.Has("startTime") || q.Has("endTime")) && !s.opts.FirstJobIgnoresRange {
 		s.rangedJobs(w, r, d, c)
 		return
 	}

@@ -55,6 +55,10 @@ type Options struct {
 	// that only the `/jobs/first?startTime&endTime` form of Safespring's
 	// guide works.
 	RangedJobsOnFirstOnly bool
+	// FirstJobIgnoresRange makes `/jobs/first` answer its single first Job
+	// whatever the query, as the help pages document it, so that only
+	// `/jobs?startTime&endTime` serves a range.
+	FirstJobIgnoresRange bool
 	// Clock is the wall clock of token expiry (default time.Now).
 	Clock func() time.Time
 }

@@ -50,6 +50,9 @@ type Options struct {
 	// security.csrf.protection.enabled=false: X-Requested-By is then not
 	// required.
 	CSRFProtectionDisabled bool
+	// OldestFirst serves the executions oldest first: their order is not
+	// documented (cloverdx.md 4.4), and a client must not rely on it.
+	OldestFirst bool
 }
 
 // Server is the fake CloverDX Server, an http.Handler.
