@@ -132,11 +132,10 @@ type landingPage struct {
 	// probed, so a pending one waits for its first probe.
 	probeOnly bool
 	reloader  *reloader
-	now       func() time.Time
 }
 
 func newLandingPage(telemetryPath, grafanaURL string, probeOnly bool, r *reloader) (*landingPage, error) {
-	lp := &landingPage{telemetryPath: telemetryPath, grafanaURL: strings.TrimSuffix(grafanaURL, "/"), probeOnly: probeOnly, reloader: r, now: time.Now}
+	lp := &landingPage{telemetryPath: telemetryPath, grafanaURL: strings.TrimSuffix(grafanaURL, "/"), probeOnly: probeOnly, reloader: r}
 	// Build once at start-up so that a broken template fails early.
 	if _, err := lp.render(); err != nil {
 		return nil, err
@@ -196,7 +195,7 @@ func (lp *landingPage) render() (*web.LandingPageHandler, error) {
 
 // data gathers what the targets' section shows, as of now.
 func (lp *landingPage) data() landingData {
-	now := lp.now()
+	now := time.Now()
 	d := landingData{Now: now, Waiting: "first refresh in progress", Counts: map[string]int{}}
 	if lp.probeOnly {
 		d.Waiting = "not probed yet (--web.probe-only)"
