@@ -106,6 +106,28 @@ func (g *assetGroup) add(cfg *config.Target, a *backup.Asset, at time.Time) {
 	}
 }
 
+// assetCounts are a target's kept assets as the landing page counts them.
+type assetCounts struct {
+	total, failing, pastRPO int
+}
+
+// countAssets counts the kept assets, judged at time at (when their data
+// was fetched): failing are the protected ones whose latest attempt failed
+// or was missed, the assets BackupLastRunFailed fires for; pastRPO those
+// backup_assets_rpo_violated counts.
+func countAssets(cfg *config.Target, kept []*backup.Asset, at time.Time) assetCounts {
+	c := assetCounts{total: len(kept)}
+	for _, a := range kept {
+		if a.Protected && (a.LastStatus == backup.StatusFailed || a.LastStatus == backup.StatusMissed) {
+			c.failing++
+		}
+		if rpoViolated(cfg, a, at) {
+			c.pastRPO++
+		}
+	}
+	return c
+}
+
 // rpoViolated holds for a protected asset whose last success is older than
 // its RPO at time at, or that never succeeded: the same test as the
 // BackupRPOViolated and BackupNeverSucceeded alerts. An asset without an

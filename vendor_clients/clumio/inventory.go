@@ -210,10 +210,3 @@ func (s *backupStatusStats) summary() string {
 	}
 	return ""
 }
-
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/backup-exporter/backup_exporter/vendor_clients/fakejson"
 )
 
 // restPath is the REST base below the host.
@@ -47,7 +49,7 @@ func (s *Server) execution(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	for _, e := range s.data.Executions {
 		if e.RunID == id {
-			writeJSON(w, http.StatusOK, executionJSON(r, e))
+			fakejson.Write(w, http.StatusOK, executionJSON(r, e))
 			return
 		}
 	}
@@ -102,7 +104,7 @@ func (s *Server) monitor(w http.ResponseWriter, r *http.Request) {
 	if d := s.dashboard(r.PathValue("id")); d != nil {
 		for _, m := range d.Monitors {
 			if strconv.Itoa(m.ID) == r.PathValue("monitorId") {
-				writeJSON(w, http.StatusOK, s.monitorJSON(r, d.ID, m))
+				fakejson.Write(w, http.StatusOK, s.monitorJSON(r, d.ID, m))
 				return
 			}
 		}
