@@ -112,6 +112,26 @@ type Asset struct {
 	// LastRestore is the end of the newest successful restore of the
 	// asset, where the vendor says which asset a restore was for.
 	LastRestore time.Time
+	// LastBackupObjects counts the objects (files) of the latest finished
+	// backup, where the vendor reports them: a backup that "succeeded"
+	// may still have failed, missed or malicious objects.
+	LastBackupObjects *ObjectCounts
+	// PartialBackupsInARow counts the latest finished backups, newest
+	// first, that had failed or missing objects; nil where the vendor
+	// reports no object counts.
+	PartialBackupsInARow *int
+	// OldestRestorePoint is the oldest point the asset can be restored
+	// to: the start of its oldest backup still kept.
+	OldestRestorePoint time.Time
+	// LatestRestorePoint is the newest point the asset can be restored
+	// to, where the vendor reports it apart from its backups.
+	LatestRestorePoint time.Time
+	// Retention is how long the vendor's policy promises to keep the
+	// asset's backups; 0 when it states none.
+	Retention time.Duration
+	// LastContinuousBackup is the newest change captured by a continuous
+	// backup, for the assets that have one.
+	LastContinuousBackup time.Time
 }
 
 // Job is one finished job, counted once by ID in `backup_jobs_total`.
