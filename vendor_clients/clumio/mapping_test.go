@@ -35,8 +35,8 @@ func TestRPOFrequency(t *testing.T) {
 
 func TestPolicyRPO(t *testing.T) {
 	p := policyRPOs{
-		"multi": {{"aws_ebs_volume_backup", 24 * time.Hour}, {"aws_ebs_volume_aws_snapshot", 4 * time.Hour}, {"protection_group_backup", 12 * time.Hour}},
-		"other": {{"mssql_database_backup", 6 * time.Hour}},
+		"multi": {{opType: "aws_ebs_volume_backup", rpo: 24 * time.Hour}, {opType: "aws_ebs_volume_aws_snapshot", rpo: 4 * time.Hour}, {opType: "protection_group_backup", rpo: 12 * time.Hour}},
+		"other": {{opType: "mssql_database_backup", rpo: 6 * time.Hour}},
 		"none":  nil,
 	}
 	for _, tc := range []struct {

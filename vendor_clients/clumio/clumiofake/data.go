@@ -105,6 +105,10 @@ type Asset struct {
 	Partial bool
 	// SizeBytes is the EBS size or the protection group's backed-up bytes.
 	SizeBytes int64
+	// EarliestBackup and LastContinuousBackup are a protection group's
+	// earliest_available_backup_timestamp and
+	// last_continuous_backup_timestamp; zero is null.
+	EarliestBackup, LastContinuousBackup time.Time
 }
 
 // Entity is a task's or alert's primary or parent entity.
@@ -210,6 +214,7 @@ func Generate(opts Options) *Data {
 		OUID: root.ID})
 	g.endpoints()
 	g.drillReady()
+	g.protectionGroupBackups()
 	return g.d
 }
 
@@ -218,7 +223,7 @@ func (g *generator) policy(id, name string, rpo Frequency) Policy {
 		Created: g.now.Add(-90 * 24 * time.Hour), Updated: g.now.Add(-10 * 24 * time.Hour)}
 	for _, op := range []string{"aws_ebs_volume_backup", "aws_ec2_instance_backup", "aws_rds_resource_aws_snapshot",
 		"aws_dynamodb_table_backup", "protection_group_backup"} {
-		p.Operations = append(p.Operations, Operation{Type: op, RPO: rpo, Retention: Frequency{"days", 30}})
+		p.Operations = append(p.Operations, Operation{Type: op, RPO: rpo, Retention: Frequency{"days", retentionDays}})
 	}
 	return p
 }
