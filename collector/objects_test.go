@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/backup-exporter/backup_exporter/backup"
 	"github.com/backup-exporter/backup_exporter/config"
 )
@@ -142,6 +144,37 @@ func TestSignalsExposition(t *testing.T) {
 			}
 			if n := sampleValue(mfs, "backup_exporter_data_issues_total", map[string]string{"reason": issueObjectsAbsurd.reason}); n != 1 {
 				t.Errorf("data_issues_total{reason=%q} = %v, want 1 (pg-absurd)", issueObjectsAbsurd.reason, n)
+			}
+		})
+	}
+}
+
+// TestPerAssetSamplesFollowMode: a vendor-only series whose first label is
+// asset_id is per-asset, so asset_metrics applies to it as to
+// backup_asset_*: the rich snapshot's node status sample belongs to vol-1,
+// which is fine, so only `full` serves it; the target-wide counter is
+// served in every mode.
+func TestPerAssetSamplesFollowMode(t *testing.T) {
+	for mode, want := range map[string]int{config.AssetMetricsFull: 1, config.AssetMetricsUnhealthy: 0, config.AssetMetricsSummary: 0} {
+		t.Run(mode, func(t *testing.T) {
+			clock := newClock()
+			e, _ := newTestExporter(t, clock, fakeTarget("acme", func(t *config.Target) { t.AssetMetrics = mode }))
+			fetcherOf(t, e, "acme").returns(richSnapshot(clock.Now()), nil)
+			reg := prometheus.NewPedanticRegistry()
+			reg.MustRegister(e.ScrapeCollector(context.Background()))
+			mfs, err := reg.Gather()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int{}
+			for _, mf := range mfs {
+				got[mf.GetName()] = len(mf.Metric)
+			}
+			if n := got["backup_fake_node_report_status"]; n != want {
+				t.Errorf("%d node status series, want %d", n, want)
+			}
+			if n := got["backup_fake_token_refreshes_total"]; n != 1 {
+				t.Errorf("%d token refresh series, want 1 in every mode", n)
 			}
 		})
 	}

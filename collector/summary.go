@@ -167,3 +167,33 @@ func shownAssets(cfg *config.Target, kept []*backup.Asset, at time.Time) []*back
 	}
 	return kept
 }
+
+// shownSet is the set of ids of the shown assets, or nil in `full` mode,
+// where every asset is shown.
+func shownSet(cfg *config.Target, shown []*backup.Asset) map[string]bool {
+	if cfg.AssetMetrics != config.AssetMetricsSummary && cfg.AssetMetrics != config.AssetMetricsUnhealthy {
+		return nil
+	}
+	set := make(map[string]bool, len(shown))
+	for _, a := range shown {
+		set[a.ID] = true
+	}
+	return set
+}
+
+// perAssetShown applies the asset_metrics mode to the vendor-only samples:
+// a sample whose first label is asset_id is a per-asset series, served
+// only for the assets the mode shows, like backup_asset_*.
+func (t *Target) perAssetShown(in []backup.Sample) []backup.Sample {
+	if t.shownAssets == nil {
+		return in
+	}
+	out := make([]backup.Sample, 0, len(in))
+	for _, s := range in {
+		if s.Spec != nil && len(s.Spec.Labels) > 0 && s.Spec.Labels[0] == "asset_id" && len(s.LabelValues) > 0 && !t.shownAssets[s.LabelValues[0]] {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}

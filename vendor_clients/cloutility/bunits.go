@@ -16,6 +16,9 @@ type bunit struct {
 	parent *bunit
 	// storageLimit is from /v1/bunits/{b}, in GB; nil or 0 means none.
 	storageLimit *float64
+	// transferLimit (GB) and nodeLimit are the unit's other quotas, also
+	// from /v1/bunits/{b}; nil or 0 means none.
+	transferLimit, nodeLimit *float64
 	consumers    []consumer
 	err          error
 }
@@ -133,6 +136,7 @@ func (c *Client) readBunit(ctx context.Context, b *bunit) {
 		return
 	}
 	b.storageLimit = detail.StorageLimit
+	b.transferLimit, b.nodeLimit = detail.TransferLimit, detail.NodeLimit
 	if b.name == "" {
 		b.name = detail.Name
 	}

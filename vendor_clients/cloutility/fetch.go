@@ -154,6 +154,7 @@ func (c *Client) snapshot(now time.Time, units []*bunit, reads []*consumerRead) 
 		if consumerStorage.UsedBytes != nil || consumerStorage.LimitBytes != nil {
 			snap.Storage = append(snap.Storage, consumerStorage)
 		}
+		c.restoreSignals(r, &a, snap)
 		snap.Assets = append(snap.Assets, a)
 		addJobs(snap, r.jobs, since)
 	}
@@ -172,6 +173,7 @@ func (c *Client) snapshot(now time.Time, units []*bunit, reads []*consumerRead) 
 			snap.Storage = append(snap.Storage, s)
 		}
 	}
+	snap.Samples = append(snap.Samples, quotaSamples(units, reads)...)
 	snap.Samples = append(snap.Samples, c.auth.samples()...)
 	return snap
 }

@@ -136,6 +136,8 @@ func addJobs(snap *backup.Snapshot, jobs []job, since time.Time) {
 // finished attempt and last success from its backup jobs, and its last
 // restore from its restore and retrieve jobs.
 func (st *consumerState) remember(jobs []job) {
+	// First: it reads which jobs are new against the last finished.
+	st.rememberObjects(jobs)
 	for _, j := range jobs {
 		typ, status, end := jobType(j.Type), jobStatus(j), jobEnd(j)
 		// A restore that completed with warnings (skipped files) still

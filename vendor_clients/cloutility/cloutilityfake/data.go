@@ -24,7 +24,10 @@ type BusinessUnit struct {
 	Name         string
 	// StorageLimitGB is the unit's storageLimit; 0 means none.
 	StorageLimitGB int
-	Created        time.Time
+	// TransferLimitGB and NodeLimit are its transferLimit and nodeLimit;
+	// 0 means none.
+	TransferLimitGB, NodeLimit int
+	Created                    time.Time
 }
 
 // DataSourceState is a consumer's state. Only {id:3, name:"Active"} is
@@ -53,6 +56,8 @@ type Consumer struct {
 	Report *Report
 	// Jobs are oldest first.
 	Jobs []Job
+	// LatestRestorePoint is latestRestorePoint; zero leaves it out.
+	LatestRestorePoint time.Time
 }
 
 // Node is the consumer's Storage Protect node.
@@ -64,6 +69,10 @@ type Node struct {
 	// field is then absent.
 	LastAccess time.Time
 	Filespaces []Filespace
+	// ClientVersion is tsmClientVersion.name; "" leaves it out.
+	ClientVersion string
+	// BackupRetentionDays is its domain's backupRetention.
+	BackupRetentionDays int
 }
 
 // Filespace is one file space of a node.
@@ -166,7 +175,8 @@ type Job struct {
 	ScheduledStart, ActualStart, Completed time.Time
 	// TransferredMB is nil when the job reports no transfer.
 	TransferredMB *float64
-	FailedFiles   int
+	// ExaminedFiles is left out when 0; FailedFiles is always sent.
+	ExaminedFiles, FailedFiles int
 	// NoDuration leaves `duration` out.
 	NoDuration bool
 }
