@@ -19,8 +19,8 @@ type bunit struct {
 	// transferLimit (GB) and nodeLimit are the unit's other quotas, also
 	// from /v1/bunits/{b}; nil or 0 means none.
 	transferLimit, nodeLimit *float64
-	consumers    []consumer
-	err          error
+	consumers                []consumer
+	err                      error
 }
 
 // bunitTree is the answer of /v1/bunits: the descendant tree of the active
