@@ -157,7 +157,7 @@ const (
 	CaseWarning     Case = "warning"     // latest run partly succeeded; warning alert active
 	CaseNever       Case = "never"       // protected, never backed up
 	CaseUnprotected Case = "unprotected" // no policy
-	CaseRunning     Case = "running"     // a backup task is running now
+	CaseRunning     Case = "running"     // a backup task is running now (some for 8 hours)
 	CaseAborted     Case = "aborted"     // latest backup task was aborted
 	CaseDeleted     Case = "deleted"     // is_deleted: clients must skip it
 	CaseQueued      Case = "queued"      // a backup task is queued now
@@ -302,11 +302,16 @@ func (g *generator) asset(i int) {
 		ok := g.ago(g.between(rpo+time.Hour, rpo+3*time.Hour))
 		a.LastSuccessfulPolicyStart, a.LastBackup = ok, ok.Add(time.Minute)
 		g.task(a, "backup", "completed", ok, 20*time.Minute)
-		status := "in_progress"
+		status, started := "in_progress", 20*time.Minute
 		if i%2 == 1 {
 			status = "aborting"
 		}
-		g.task(a, "backup", status, g.ago(20*time.Minute), 0)
+		if a.PolicyID == PolicyDaily && i%2 == 1 {
+			// Stuck: running for 8 hours, where the previous took 20
+			// minutes (and succeeded a day before).
+			started = 8 * time.Hour
+		}
+		g.task(a, "backup", status, g.ago(started), 0)
 		if i%3 == 0 {
 			g.task(a, "restore", "in_progress", g.ago(10*time.Minute), 0)
 		}

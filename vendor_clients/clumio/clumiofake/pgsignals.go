@@ -84,3 +84,16 @@ func (g *generator) protectionGroupBackups() {
 		}
 	}
 }
+
+// ExpireEarly moves forward, by d, the oldest restore point of every
+// protection group that keeps less than its policy's retention: the live
+// simulator's stand-in for backups that expire (or are deleted) early, day
+// after day.
+func ExpireEarly(d *Data, now time.Time, by time.Duration) {
+	for i := range d.Assets {
+		a := &d.Assets[i]
+		if a.Type == TypeProtectionGroup && !a.EarliestBackup.IsZero() && now.Sub(a.EarliestBackup) < (retentionDays-2)*24*time.Hour {
+			a.EarliestBackup = a.EarliestBackup.Add(by)
+		}
+	}
+}
