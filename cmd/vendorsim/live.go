@@ -4,9 +4,9 @@ import (
 	"context"
 	"time"
 
-	"github.com/backup-exporter/backup_exporter/vendor_clients/clumio/clumiofake"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/cloutility/cloutilityfake"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/cloverdx/cloverdxfake"
+	"github.com/backup-exporter/backup_exporter/vendor_clients/clumio/clumiofake"
 )
 
 // The live simulator moves three fakes' data forward while it runs, so that
