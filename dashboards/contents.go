@@ -59,7 +59,7 @@ func backupContents(b *dashboard.DashboardBuilder) *dashboard.DashboardBuilder {
 				"and how many nodes run each version.",
 			unit: units.Short, w: 24, h: 8,
 			queries: []query{
-				{expr: `max by (target, tenant, asset, version) (\n` + withInfo(`backup_cloutility_node_client_info{`+selTarget+`}`, selTenant) + "\n)", instant: true, table: true},
+				{expr: "max by (target, tenant, asset, version) (\n" + withInfo(`backup_cloutility_node_client_info{`+selTarget+`}`, selTenant) + "\n)", instant: true, table: true},
 				{expr: `count by (target, version) (backup_cloutility_node_client_info{` + selTarget + `})`, instant: true, table: true},
 			},
 		}).
