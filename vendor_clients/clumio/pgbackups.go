@@ -2,7 +2,6 @@ package clumio
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -30,7 +29,7 @@ func (c *Client) fetchPGBackups(ctx context.Context, now time.Time) (map[string]
 	}
 	backups, err := list[pgBackup](ctx, c, pgBackupsResource, q)
 	if err != nil {
-		return nil, fmt.Errorf("clumio: list %s: %w", pgBackupsResource.name, err)
+		return nil, err // list names the resource and the page
 	}
 	return pgBackupHistories(backups), nil
 }
