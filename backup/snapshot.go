@@ -38,8 +38,12 @@ type Snapshot struct {
 	// collector remembers the window's jobs by ID, counts each ID once and
 	// serves the window as the latest reports describe it.
 	Jobs []Job
-	// JobsRunning counts the jobs running or queued now, by type.
+	// JobsRunning counts the jobs running now, by type: queued ones too
+	// where JobsQueued is nil.
 	JobsRunning map[JobType]int
+	// JobsQueued counts the jobs waiting in the vendor's queue now, by
+	// type; nil where the vendor does not tell them from running ones.
+	JobsQueued map[JobType]int
 	// JobTypes are the job types this target has, so that their
 	// `backup_jobs_total` series exist at 0 before the first such job ends.
 	JobTypes []JobType

@@ -68,7 +68,9 @@ var (
 	jobsRecentDesc = newDesc("backup_jobs_recent",
 		"Jobs that ended within the target's lookback window, as the vendor reports them: right from the first refresh and across restarts.", "job_type", "status")
 	jobsRunningDesc = newDesc("backup_jobs_running",
-		"Jobs running or queued now.", "job_type")
+		"Jobs running now; queued ones too where the vendor does not tell them apart (backup_jobs_queued is then absent).", "job_type")
+	jobsQueuedDesc = newDesc("backup_jobs_queued",
+		"Jobs waiting in the vendor's queue now (Clumio queued tasks, Cloutility pending jobs, CloverDX ENQUEUED, READY and N_A executions).", "job_type")
 	storageUsedDesc = newDesc("backup_storage_used_bytes",
 		"Storage used in the scope.", "scope", "scope_id", "scope_name")
 	storageLimitDesc = newDesc("backup_storage_limit_bytes",

@@ -103,6 +103,7 @@ func (c *Client) snapshot(now time.Time, units []*bunit, reads []*consumerRead) 
 	snap := &backup.Snapshot{
 		FetchedAt:   now,
 		JobsRunning: map[backup.JobType]int{},
+		JobsQueued:  map[backup.JobType]int{},
 		JobTypes:    jobTypes,
 	}
 	since := now.Add(-c.lookback)

@@ -119,11 +119,14 @@ func jobEnd(j job) time.Time {
 }
 
 // addJobs adds a consumer's jobs to the snapshot: the finished ones that
-// ended since `since`, and the running and queued ones by type.
+// ended since `since`, and the running and the queued (pending) ones by
+// type.
 func addJobs(snap *backup.Snapshot, jobs []job, since time.Time) {
 	for _, j := range jobs {
 		typ, status, end := jobType(j.Type), jobStatus(j), jobEnd(j)
 		switch {
+		case status == backup.StatusQueued:
+			snap.JobsQueued[typ]++
 		case status.Active():
 			snap.JobsRunning[typ]++
 		case status.Finished() && !end.IsZero() && !j.ID.zero() && !end.Before(since):

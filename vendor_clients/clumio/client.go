@@ -166,6 +166,7 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	// Tasks first: they refine the assets' last attempts.
 	if taskErr == nil {
 		snap.Jobs, snap.JobsRunning = c.tasks.apply(tasks, rechecked, now, c.lookback, c.logger)
+		snap.JobsQueued = c.tasks.queued()
 	}
 	snap.SetPart(backup.PartJobs, taskErr)
 
