@@ -300,17 +300,18 @@ func (g *generator) asset(i int) {
 			Raised: g.ago(72 * time.Hour), Cleared: g.ago(48 * time.Hour), PrimaryEntity: a.Entity(), OUID: a.OUID})
 	case CaseRunning:
 		ok := g.ago(g.between(rpo+time.Hour, rpo+3*time.Hour))
-		a.LastSuccessfulPolicyStart, a.LastBackup = ok, ok.Add(time.Minute)
-		g.task(a, "backup", "completed", ok, 20*time.Minute)
 		status, started := "in_progress", 20*time.Minute
 		if i%2 == 1 {
 			status = "aborting"
 		}
-		if a.PolicyID == PolicyDaily && i%2 == 1 {
-			// Stuck: running for 8 hours, where the previous took 20
-			// minutes (and succeeded a day before).
-			started = 8 * time.Hour
+		// Stuck: an abort running for 8 hours, where the previous backup,
+		// 10 hours ago, took 20 minutes.
+		stuck := a.PolicyID == PolicyDaily && i%2 == 1
+		if stuck {
+			ok, started = g.ago(10*time.Hour), 8*time.Hour
 		}
+		a.LastSuccessfulPolicyStart, a.LastBackup = ok, ok.Add(time.Minute)
+		g.task(a, "backup", "completed", ok, 20*time.Minute)
 		g.task(a, "backup", status, g.ago(started), 0)
 		if i%3 == 0 {
 			g.task(a, "restore", "in_progress", g.ago(10*time.Minute), 0)
