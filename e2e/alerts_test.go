@@ -36,6 +36,8 @@ var historyBound = map[string]bool{
 	"asset:backup_asset_last_transferred_bytes:median_over_time7d": true,
 	"asset:backup_asset_size_bytes:median_over_time7d":             true,
 	"BackupRestoreDrillStale":                                      true,
+	// A day of restore points before it can say they moved.
+	"BackupRestoreWindowShort": true,
 }
 
 // compress shrinks the rules' day- and hour-long windows to what a run of a
