@@ -60,6 +60,8 @@ var (
 		"How long the vendor's policy promises to keep the asset's backups, in seconds, months read as 28 days and years as 365 (Clumio slas[].retention_duration, the longest of the asset's operation; Cloutility node domain backupRetention, days).", "asset_id")
 	assetLastContinuousBackupDesc = newDesc("backup_asset_last_continuous_backup_timestamp_seconds",
 		"Newest change captured by the asset's continuous backup, in Unix seconds (Clumio protection groups: last_continuous_backup_timestamp).", "asset_id")
+	assetPolicyActiveDesc = newDesc("backup_asset_policy_active",
+		"1 if the policy that covers the asset is switched on, 0 if it is switched off (Clumio activation_status); absent where the vendor has no such state.", "asset_id")
 	assetRestoreTestEveryDesc = newDesc("backup_asset_restore_test_interval_seconds",
 		"How often the asset must be restored, for the assets a restore_tests entry opts in; absent for the others.", "asset_id")
 

@@ -18,8 +18,44 @@ var policiesResource = resource{
 	accept: "application/api.clumio.policy-definitions=v1+json",
 }
 
-// policyRPOs holds, per policy id, the RPO of each of its operations.
-type policyRPOs map[string][]operationRPO
+// policyRPOs holds, per policy id, what the assets it covers take from it:
+// whether it is switched on, and the RPO of each of its operations.
+type policyRPOs map[string]policyTerms
+
+// policyTerms is one policy as the assets see it.
+type policyTerms struct {
+	// activation is the policy's activation state.
+	activation activation
+	// raw is the activation_status as sent, for the issue of an unknown one.
+	raw string
+	ops []operationRPO
+}
+
+// activation is a policy's activation_status, read.
+type activation int
+
+// The activation states. A policy that sends none is taken as it always
+// was, before the field existed: it lends its RPO and nothing is served.
+const (
+	activationUnstated activation = iota
+	activationActivated
+	activationDeactivated
+	activationUnknown
+)
+
+// readActivation reads activation_status: activated or deactivated
+// (clumio.md 1.7.6), in any case; anything else is unknown.
+func readActivation(s string) activation {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "":
+		return activationUnstated
+	case "activated":
+		return activationActivated
+	case "deactivated":
+		return activationDeactivated
+	}
+	return activationUnknown
+}
 
 // operationRPO is the tightest RPO and the longest retention of one policy
 // operation.
@@ -41,9 +77,9 @@ func (c *Client) fetchPolicies(ctx context.Context) (policyRPOs, error) {
 	if err != nil {
 		return nil, fmt.Errorf("clumio: list %s: %w", policiesResource.name, err)
 	}
-	out := make(policyRPOs, len(p.Embedded.Items))
-	for _, pol := range p.Embedded.Items {
-		var ops []operationRPO
+	out := make(policyRPOs, len(p.Embedded.Items.List))
+	for _, pol := range p.Embedded.Items.List {
+		terms := policyTerms{activation: readActivation(pol.ActivationStatus), raw: pol.ActivationStatus}
 		for _, op := range pol.Operations {
 			o := operationRPO{opType: op.Type}
 			for _, sla := range op.SLAs {
@@ -60,22 +96,53 @@ func (c *Client) fetchPolicies(ctx context.Context) (policyRPOs, error) {
 				}
 			}
 			if o.rpo > 0 || o.retention > 0 || len(o.badRetention) > 0 {
-				ops = append(ops, o)
+				terms.ops = append(terms.ops, o)
 			}
 		}
-		out[pol.ID] = ops
+		out[pol.ID] = terms
 	}
 	return out, nil
+}
+
+// active says whether policy id is switched on: a pointer to true or false
+// for activated or deactivated, nil when the policy is unknown or states no
+// known activation (nothing is served then).
+func (p policyRPOs) active(id string) *bool {
+	switch p[id].activation {
+	case activationActivated:
+		return backup.Bool(true)
+	case activationDeactivated:
+		return backup.Bool(false)
+	}
+	return nil
+}
+
+// unknownActivations returns, per policy with an activation_status the
+// exporter does not know, its id and the status, for the refresh's issues.
+func (p policyRPOs) unknownActivations() [][2]string {
+	var out [][2]string
+	for id, t := range p {
+		if t.activation == activationUnknown {
+			out = append(out, [2]string{id, t.raw})
+		}
+	}
+	slices.SortFunc(out, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
+	return out
 }
 
 // rpo returns the RPO that policy id sets for assets whose operations start
 // with opPrefix (such as "aws_ebs_volume" for "aws_ebs_volume_backup"), or 0.
 // A policy may hold operations for several asset types; the tightest
 // matching one applies. When no operation names the asset's type, the
-// tightest of all applies, since the policy still protects the asset.
+// tightest of all applies, since the policy still protects the asset. A
+// deactivated policy runs no backup, so it lends no RPO.
 func (p policyRPOs) rpo(id, opPrefix string) time.Duration {
+	t := p[id]
+	if t.activation == activationDeactivated {
+		return 0
+	}
 	var matched, tightest time.Duration
-	for _, op := range p[id] {
+	for _, op := range t.ops {
 		if op.rpo <= 0 {
 			continue
 		}
@@ -150,7 +217,7 @@ func unitLength(unit string, longest bool) (time.Duration, bool) {
 func (p policyRPOs) retention(id, opPrefix string) (time.Duration, []string) {
 	var longest time.Duration
 	var bad []string
-	for _, op := range p[id] {
+	for _, op := range p[id].ops {
 		if strings.HasPrefix(op.opType, opPrefix) {
 			longest = max(longest, op.retention)
 			bad = append(bad, op.badRetention...)
@@ -194,7 +261,7 @@ const issueRetentionUnparsed = "retention_unparsed"
 func (p policyRPOs) addIssues(snap *backup.Snapshot) {
 	ids := slices.Sorted(maps.Keys(p))
 	for _, id := range ids {
-		for _, op := range p[id] {
+		for _, op := range p[id].ops {
 			for _, bad := range op.badRetention {
 				snap.AddIssue(issueRetentionUnparsed, "clumio: policy retention_duration that does not parse (dropped)", id+"/"+op.opType+": "+bad)
 			}

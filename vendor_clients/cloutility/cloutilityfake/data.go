@@ -58,6 +58,9 @@ type Consumer struct {
 	Jobs []Job
 	// LatestRestorePoint is latestRestorePoint; zero leaves it out.
 	LatestRestorePoint time.Time
+	// AllowNoActivity is served by the item endpoint only, as the list's
+	// objects are slimmer (cloutility.md 3.3).
+	AllowNoActivity bool
 }
 
 // Node is the consumer's Storage Protect node.
