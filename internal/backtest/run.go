@@ -1,0 +1,82 @@
+package backtest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Options say what to score and with which tools.
+type Options struct {
+	// Scenario, Rules and Alertmanager are the files to read.
+	Scenario, Rules, Alertmanager string
+	// Promtool and Prometheus are the pinned binaries.
+	Promtool, Prometheus string
+	// Dir is a scratch directory; the TSDB grows there.
+	Dir string
+}
+
+// Run simulates the scenario, backfills it, replays the alerts and scores
+// them.
+func Run(ctx context.Context, o Options) (*Report, error) {
+	began := time.Now()
+	sc, err := LoadScenario(o.Scenario)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := loadRules(o.Rules)
+	if err != nil {
+		return nil, err
+	}
+	am, err := loadAlertmanager(o.Alertmanager)
+	if err != nil {
+		return nil, err
+	}
+	db := &tsdb{promtool: o.Promtool, prometheus: o.Prometheus, dir: o.Dir}
+	if err := os.MkdirAll(filepath.Join(o.Dir, "data"), 0o755); err != nil {
+		return nil, err
+	}
+	sim, err := newSimulation(sc)
+	if err != nil {
+		return nil, err
+	}
+	sim.keep = rs.reads
+	timings := map[string]time.Duration{}
+	samples, err := sim.run(o.Dir, db.importOpenMetrics)
+	if err != nil {
+		return nil, fmt.Errorf("simulate: %w", err)
+	}
+	timings["simulate+import"] = time.Since(began)
+
+	mark := time.Now()
+	if err := db.start(); err != nil {
+		return nil, err
+	}
+	defer db.stop()
+	end := sc.Start.Add(sc.Duration.D())
+	for i := range rs.levels {
+		file := filepath.Join(o.Dir, fmt.Sprintf("level%d.rules.yml", i))
+		if err := rs.writeLevel(file, i); err != nil {
+			return nil, err
+		}
+		if err := db.backfillRules(file, sc.Start, end); err != nil {
+			return nil, fmt.Errorf("rules level %d: %w", i, err)
+		}
+	}
+	timings["rules"] = time.Since(mark)
+
+	mark = time.Now()
+	eps, err := replay(ctx, db, rs, sc.Start, end)
+	if err != nil {
+		return nil, err
+	}
+	notes := am.notify(eps, sc.Start, end)
+	timings["replay"] = time.Since(mark)
+	r := score(sc, sim.entities, rs.alertNames(), eps, notes)
+	r.Samples = samples
+	timings["total"] = time.Since(began)
+	r.Timings = timings
+	return r, nil
+}
