@@ -26,7 +26,7 @@ include tools.mk
 # The race detector needs cgo, so a C compiler. Without one the unit tests run without -race, and say so.
 RACE := $(if $(shell command -v $(or $(CC),gcc) 2>/dev/null),-race)
 
-.PHONY: help tools build test unit lint fmt-check vet staticcheck rules e2e demo bench bench-scale soak soak-ci fuzz docker generate clean
+.PHONY: help tools build test unit lint fmt-check vet staticcheck rules e2e demo bench bench-scale soak soak-ci fuzz docker generate clean backtest
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -95,6 +95,9 @@ docker: ## build the container image (needs a Docker engine)
 
 clean:
 	rm -rf $(BIN_DIR)
+
+backtest: $(PROMTOOL) $(PROMETHEUS) ## score the alert rules on a simulated month of the exporter's own output (long; prints the table of BENCHMARKS.md)
+	$(GO) run ./cmd/backtest --scenario internal/backtest/testdata/month.yml
 
 bench-scale: build ## the scripted runs of BENCHMARKS.md at MSP scale (long; timed, never part of test)
 	CGO_ENABLED=1 $(GO) test -tags scale -count=1 -v -timeout 120m -run '^TestScale' ./collector/ ./e2e/

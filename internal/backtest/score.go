@@ -10,8 +10,12 @@ import (
 )
 
 // matchSlack is how long after an incident's end an alert on it may still
-// fire or go on firing (the next backup may be a day away).
-const matchSlack = 26 * time.Hour
+// fire or go on firing (the next backup may be a day away); noiseSlack how
+// long after a noise incident a notification is still blamed on it.
+const (
+	matchSlack = 26 * time.Hour
+	noiseSlack = 30 * time.Minute
+)
 
 // Score is one alert's result.
 type Score struct {
@@ -81,7 +85,11 @@ func (e entity) matches(labels map[string]string) bool {
 
 // overlaps reports whether [from, to) meets the incident's time with slack.
 func (inc *Incident) overlaps(start time.Time, from, to time.Time) bool {
-	return from.Before(start.Add(inc.End.D()+matchSlack)) && to.After(start.Add(inc.Start.D()))
+	slack := matchSlack
+	if len(inc.Alerts) == 0 {
+		slack = noiseSlack
+	}
+	return from.Before(start.Add(inc.End.D()+slack)) && to.After(start.Add(inc.Start.D()))
 }
 
 // score compares the episodes and notifications with the incidents.
@@ -147,7 +155,11 @@ func score(sc *Scenario, entities map[string]entity, alertNames []string, eps []
 				s.Tickets++
 			}
 		}
+		// A notification is explained when one of its alerts is expected
+		// (or tolerated) on a real incident; only an unexplained one is
+		// blamed on the noise under way.
 		explained := false
+		var noise []string
 		for i := range sc.Incidents {
 			inc := &sc.Incidents[i]
 			for _, a := range n.alerts {
@@ -155,11 +167,14 @@ func score(sc *Scenario, entities map[string]entity, alertNames []string, eps []
 					continue
 				}
 				if len(inc.Alerts) == 0 {
-					r.Noisy = append(r.Noisy, fmt.Sprintf("%s: %s %s to %s at %s", inc.Name, a["alertname"], describe(a), n.receiver, n.at.Format(time.DateTime)))
+					noise = append(noise, fmt.Sprintf("%s: %s %s to %s at %s", inc.Name, a["alertname"], describe(a), n.receiver, n.at.Format(time.DateTime)))
 				} else if slices.Contains(inc.Alerts, a["alertname"]) || slices.Contains(inc.Tolerated, a["alertname"]) {
 					explained = true
 				}
 			}
+		}
+		if !explained {
+			r.Noisy = append(r.Noisy, noise...)
 		}
 		if n.page() && !explained {
 			r.UnexplainedPages = append(r.UnexplainedPages, fmt.Sprintf("%s %s to %s at %s", first, describe(n.alerts[0]), n.receiver, n.at.Format(time.DateTime)))
