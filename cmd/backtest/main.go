@@ -26,21 +26,27 @@ func main() {
 		dir          = app.Flag("dir", "Scratch directory for the TSDB (default: a temporary one, removed after).").String()
 	)
 	kingpin.MustParse(app.Parse(os.Args[1:]))
-	work := *dir
+	os.Exit(run(*scenario, *rules, *alertmanager, *promtool, *prometheus, *dir))
+}
+
+// run scores the rules and prints the table; it returns the exit code.
+func run(scenario, rules, alertmanager, promtool, prometheus, dir string) int {
+	work := dir
 	if work == "" {
 		tmp, err := os.MkdirTemp("", "backtest-")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
+			return 1
 		}
 		defer os.RemoveAll(tmp)
 		work = tmp
 	}
-	r, err := backtest.Run(context.Background(), backtest.Options{Scenario: *scenario, Rules: *rules, Alertmanager: *alertmanager,
-		Promtool: *promtool, Prometheus: *prometheus, Dir: work})
+	r, err := backtest.Run(context.Background(), backtest.Options{Scenario: scenario, Rules: rules, Alertmanager: alertmanager,
+		Promtool: promtool, Prometheus: prometheus, Dir: work})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "backtest:", err)
-		os.Exit(1)
+		return 1
 	}
 	r.Print(os.Stdout)
+	return 0
 }

@@ -87,3 +87,14 @@ func TestNotifyInhibitsGroupsAndRepeats(t *testing.T) {
 		})
 	}
 }
+
+// Every scenario file shipped loads and passes its checks.
+func TestScenarioFilesLoad(t *testing.T) {
+	for _, name := range []string{"testdata/short.yml", "testdata/month.yml"} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := LoadScenario(name); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/prometheus/common/model"
 	"gopkg.in/yaml.v3"
 )
 
@@ -85,24 +86,14 @@ const (
 	KindHAPair          Kind = "ha_pair"          // a second exporter is scraped beside the first
 )
 
-// Duration is a time.Duration written as Go writes durations ("36h"), or as
-// Prometheus does with days ("2d").
+// Duration is a duration written as Prometheus writes them ("36h", "2d3h").
 type Duration time.Duration
 
-// UnmarshalYAML reads "90m", "36h" or "3d".
+// UnmarshalYAML reads "90m", "36h", "3d" or "2d3h".
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
-	s := n.Value
-	if len(s) > 1 && s[len(s)-1] == 'd' {
-		var days float64
-		if _, err := fmt.Sscanf(s[:len(s)-1], "%g", &days); err != nil {
-			return fmt.Errorf("line %d: duration %q: %w", n.Line, s, err)
-		}
-		*d = Duration(time.Duration(days * float64(24*time.Hour)))
-		return nil
-	}
-	v, err := time.ParseDuration(s)
+	v, err := model.ParseDuration(n.Value)
 	if err != nil {
-		return fmt.Errorf("line %d: duration %q: %w", n.Line, s, err)
+		return fmt.Errorf("line %d: duration %q: %w", n.Line, n.Value, err)
 	}
 	*d = Duration(v)
 	return nil
