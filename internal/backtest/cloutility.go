@@ -14,6 +14,7 @@ import (
 // jobs, and its node checks in at every tick.
 type cloutilityFake struct {
 	srv    *cloutilityfake.Server
+	off    map[string]bool
 	kept   []*simAsset
 	hidden []*cloutilityfake.Consumer
 	jobN   int
@@ -24,7 +25,7 @@ func newCloutilityFake(seed uint64, scale int, clock *Clock) *cloutilityFake {
 	start := clock.Now()
 	f := &cloutilityFake{
 		srv:  cloutilityfake.New(cloutilityfake.Options{Seed: int64(seed), Scale: scale, Now: start, Clock: clock.Now}),
-		jobN: 900000, nextID: 90000,
+		jobN: 900000, nextID: 90000, off: map[string]bool{},
 	}
 	f.srv.Update(func(d *cloutilityfake.Data) {
 		var kept []*cloutilityfake.Consumer
@@ -88,7 +89,7 @@ func (f *cloutilityFake) tick(now time.Time) {
 	f.srv.Update(func(d *cloutilityfake.Data) {
 		d.Now = now
 		for _, c := range d.Consumers {
-			if c.Node != nil && c.State == cloutilityfake.StateActive {
+			if c.Node != nil && c.State == cloutilityfake.StateActive && !f.off[strconv.Itoa(c.ID)] {
 				c.Node.LastAccess = now.Add(-time.Minute)
 			}
 		}
@@ -98,7 +99,7 @@ func (f *cloutilityFake) tick(now time.Time) {
 func (f *cloutilityFake) backup(a *simAsset, end time.Time, ok bool, transferredMB float64) {
 	f.srv.Update(func(d *cloutilityfake.Data) {
 		c := f.consumer(d, a)
-		if c == nil {
+		if c == nil || f.off[a.id] {
 			return
 		}
 		f.jobN++
@@ -168,3 +169,40 @@ func (f *cloutilityFake) onboard(tenant string, n int, now time.Time) []*simAsse
 	})
 	return added
 }
+
+func (f *cloutilityFake) setAgentOn(a *simAsset, on bool) bool {
+	f.srv.Update(func(*cloutilityfake.Data) { f.off[a.id] = !on })
+	return true
+}
+
+// fillStorage sets the node report's stored megabytes; a consumer without
+// a threshold gets one twice its current use.
+func (f *cloutilityFake) fillStorage(a *simAsset, share float64) bool {
+	f.srv.Update(func(d *cloutilityfake.Data) {
+		c := f.consumer(d, a)
+		if c == nil || c.Report == nil || c.Report.MegaBytes == nil {
+			return
+		}
+		if c.LimitHighStorageGB == nil {
+			limit := *c.Report.MegaBytes * 2 / 1024
+			c.LimitHighStorageGB = &limit
+		}
+		used := share * *c.LimitHighStorageGB * 1024
+		c.Report.MegaBytes = &used
+	})
+	return true
+}
+
+func (f *cloutilityFake) failRestore(a *simAsset, now time.Time) bool {
+	f.srv.Update(func(d *cloutilityfake.Data) {
+		if c := f.consumer(d, a); c != nil {
+			f.jobN++
+			start := now.Add(-10 * time.Minute)
+			c.Jobs = append(c.Jobs, cloutilityfake.Job{ID: f.jobN, Type: cloutilityfake.JobRestore, Status: cloutilityfake.JobFailed,
+				Result: 12, ScheduledStart: start, ActualStart: start, Completed: now})
+		}
+	})
+	return true
+}
+
+func (f *cloutilityFake) tls() bool { return false }

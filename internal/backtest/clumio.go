@@ -161,3 +161,25 @@ func (f *clumioFake) setVendorAlert(a *simAsset, raised bool, now time.Time) boo
 }
 
 func (f *clumioFake) onboard(string, int, time.Time) []*simAsset { return nil }
+
+func (f *clumioFake) setAgentOn(*simAsset, bool) bool { return false }
+
+func (f *clumioFake) fillStorage(*simAsset, float64) bool { return false }
+
+func (f *clumioFake) failRestore(a *simAsset, now time.Time) bool {
+	f.srv.Update(func(d *clumiofake.Data) {
+		asset := find(d, a.id)
+		if asset == nil {
+			return
+		}
+		f.taskN++
+		start := now.Add(-10 * time.Minute)
+		d.Tasks = append(d.Tasks, clumiofake.Task{
+			ID: fmt.Sprint(f.taskN), Type: asset.Type + "_restore", Category: "restore", Status: "failed",
+			Created: start.Add(-5 * time.Second), Start: start, End: now, PrimaryEntity: asset.Entity(), OUID: asset.OUID,
+		})
+	})
+	return true
+}
+
+func (f *clumioFake) tls() bool { return false }

@@ -33,6 +33,17 @@ type vendorFake interface {
 	setVendorAlert(a *simAsset, raised bool, now time.Time) bool
 	// onboard adds n new assets to tenant, never backed up yet.
 	onboard(tenant string, n int, now time.Time) []*simAsset
+	// setAgentOn switches a's agent (device, node) on or off: off, it
+	// neither checks in nor backs up; false when the vendor has no agents.
+	setAgentOn(a *simAsset, on bool) bool
+	// fillStorage sets the storage a uses to share of its quota (adding a
+	// quota where it has none); false when the vendor reports no quotas.
+	fillStorage(a *simAsset, share float64) bool
+	// failRestore finishes a failed restore of a at now; false when the
+	// vendor reports no restores per asset.
+	failRestore(a *simAsset, now time.Time) bool
+	// tls reports whether the fake is served over HTTPS only.
+	tls() bool
 }
 
 // simAsset is one asset the simulation backs up.

@@ -110,6 +110,31 @@ func (s *simulation) apply(t time.Time) error {
 					}
 				}
 			}
+		case KindAgentOff:
+			if started || ended {
+				for _, a := range s.assetsOf(e) {
+					if !fake.setAgentOn(a, ended) {
+						return fmt.Errorf("incident %s: target %s has no agents", inc.Name, inc.Target)
+					}
+				}
+			}
+		case KindStorageFilling:
+			if now && t.Minute()%15 == 0 {
+				share := 0.5 + 0.5*float64(offset-inc.Start.D())/float64(inc.End.D()-inc.Start.D())
+				for _, a := range s.assetsOf(e) {
+					if !fake.fillStorage(a, share) {
+						return fmt.Errorf("incident %s: target %s reports no quotas", inc.Name, inc.Target)
+					}
+				}
+			}
+		case KindRestoreFailed:
+			if started {
+				for _, a := range s.assetsOf(e) {
+					if !fake.failRestore(a, t) {
+						return fmt.Errorf("incident %s: target %s reports no restores per asset", inc.Name, inc.Target)
+					}
+				}
+			}
 		case KindOnboard:
 			if started {
 				added := fake.onboard(inc.Tenant, inc.Count, t)
@@ -132,6 +157,7 @@ func (s *simulation) apply(t time.Time) error {
 				if err != nil {
 					return err
 				}
+				x.upAt = t.Add(step)
 				s.running[0] = x
 			}
 		case KindHAPair:

@@ -31,6 +31,10 @@ type Scenario struct {
 	// Scale is the number of assets each vendor's fake generates; only the
 	// healthy ones are kept, so that every alert is explained by an incident.
 	Scale int `yaml:"scale"`
+	// CacheTTL is the exporter's cache_ttl (default 60s: one refresh per
+	// scrape). A longer one (as exporter.yml's Clumio target has) keeps a
+	// long run affordable: the scrapes between refreshes serve the cache.
+	CacheTTL Duration `yaml:"cache_ttl"`
 	// Incidents are the ground truth.
 	Incidents []Incident `yaml:"incidents"`
 }
@@ -81,6 +85,9 @@ const (
 	KindOnboard         Kind = "onboard"          // new assets join a tenant and back up from their first schedule
 	KindSizeJump        Kind = "size_jump"        // an asset's backups grow tenfold (ransomware)
 	KindVendorAlert     Kind = "vendor_alert"     // the vendor raises an alert on an asset
+	KindAgentOff        Kind = "agent_off"        // an asset's agent is off: no check-in, no backup (a laptop over a weekend)
+	KindStorageFilling  Kind = "storage_filling"  // an asset's storage grows from half its quota to all of it
+	KindRestoreFailed   Kind = "restore_failed"   // a restore of an asset fails
 	KindRestart         Kind = "exporter_restart" // the exporter restarts: caches and counters lost
 	KindRollout         Kind = "rollout"          // a new exporter replaces the old one under another instance
 	KindHAPair          Kind = "ha_pair"          // a second exporter is scraped beside the first
@@ -123,11 +130,14 @@ func LoadScenario(path string) (*Scenario, error) {
 // knownKinds are the kinds the simulation can play.
 var knownKinds = []Kind{KindBackupsStop, KindBackupsFail, KindBackupsLate, KindTargetDown, KindRefreshFailures,
 	KindPartForbidden, KindProtectionLost, KindInventoryEmpty, KindOnboard, KindSizeJump, KindVendorAlert,
-	KindRestart, KindRollout, KindHAPair}
+	KindAgentOff, KindStorageFilling, KindRestoreFailed, KindRestart, KindRollout, KindHAPair}
 
 func (s *Scenario) check() error {
 	if s.Start.IsZero() || s.Duration <= 0 {
 		return fmt.Errorf("start and a positive duration are required")
+	}
+	if s.CacheTTL == 0 {
+		s.CacheTTL = Duration(time.Minute)
 	}
 	if s.Scale <= 0 {
 		return fmt.Errorf("scale must be positive")

@@ -146,6 +146,25 @@ func score(sc *Scenario, entities map[string]entity, alertNames []string, eps []
 			r.Missed = append(r.Missed, fmt.Sprintf("%s (%s): none of %s fired", inc.Name, inc.Kind, strings.Join(inc.Alerts, ", ")))
 		}
 	}
+	// lastSent is when each alert, with its instance left out, was last
+	// notified, and from which instance: the same alert again from another
+	// instance within its repeat interval is a duplicate (an HA pair, or a
+	// rollout that restarted the alert's identity).
+	type sent struct {
+		instance string
+		at       time.Time
+	}
+	lastSent := map[string]sent{}
+	for _, n := range notes {
+		for _, a := range n.alerts {
+			key := identity(withoutInstance(a))
+			if prev, ok := lastSent[key]; ok && prev.instance != a["instance"] && n.at.Sub(prev.at) < duplicateWindow {
+				r.Noisy = append(r.Noisy, fmt.Sprintf("duplicate from another instance: %s %s to %s at %s (sent from %s at %s)",
+					a["alertname"], describe(a), n.receiver, n.at.Format(time.DateTime), prev.instance, prev.at.Format(time.DateTime)))
+			}
+			lastSent[key] = sent{instance: a["instance"], at: n.at}
+		}
+	}
 	for _, n := range notes {
 		first := n.alerts[0]["alertname"]
 		if s := byAlert[first]; s != nil {
@@ -184,6 +203,17 @@ func score(sc *Scenario, entities map[string]entity, alertNames []string, eps []
 		r.Scores = append(r.Scores, *byAlert[name])
 	}
 	return r
+}
+
+// duplicateWindow is how soon the same alert notified again from another
+// instance counts as a duplicate: Alertmanager's default repeat interval.
+const duplicateWindow = 4 * time.Hour
+
+// withoutInstance returns labels without instance.
+func withoutInstance(labels map[string]string) map[string]string {
+	out := maps.Clone(labels)
+	delete(out, "instance")
+	return out
 }
 
 // describe names an alert's entity briefly.

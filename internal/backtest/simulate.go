@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http/httptest"
 	"os"
@@ -37,6 +38,9 @@ type exporterInstance struct {
 	instance string
 	exp      *collector.Exporter
 	self     *prometheus.Registry
+	// upAt is when it answers its first scrape: a restarting process
+	// misses the scrape of the minute it restarts in.
+	upAt time.Time
 }
 
 // simulation is one run of a scenario.
@@ -81,15 +85,21 @@ func newSimulation(sc *Scenario) (*simulation, error) {
 	}
 	s.fakes["clumio"] = newClumioFake(sc.Seed, sc.Scale, s.clock)
 	s.fakes["cloutility"] = newCloutilityFake(sc.Seed, sc.Scale, s.clock)
+	s.fakes["cleverfox"] = newCleverfoxFake(sc.Seed, sc.Scale, s.clock)
 	var cfg strings.Builder
-	// One refresh per simulated minute, no retries (a retry's backoff
-	// would sleep in real time), and the rest as shipped.
-	cfg.WriteString("defaults:\n  cache_ttl: 60s\n  max_retries: 0\ntargets:\n")
-	for _, name := range []string{"clumio", "cloutility"} {
+	// No retries (a retry's backoff would sleep in real time), and the
+	// rest as shipped.
+	fmt.Fprintf(&cfg, "defaults:\n  cache_ttl: %s\n  max_retries: 0\ntargets:\n", sc.CacheTTL.D())
+	for _, name := range slices.Sorted(maps.Keys(s.fakes)) {
 		f := s.fakes[name]
 		g := &gate{next: f.handler()}
 		s.gates[name] = g
-		srv := httptest.NewServer(g)
+		srv := httptest.NewUnstartedServer(g)
+		if f.tls() {
+			srv.StartTLS()
+		} else {
+			srv.Start()
+		}
 		s.servers = append(s.servers, srv)
 		cfg.WriteString(f.target(name, srv.URL))
 		s.targets = append(s.targets, name)
@@ -199,13 +209,18 @@ func (s *simulation) runDay(path string, from, to time.Time) (int64, error) {
 func (s *simulation) scrape(w io.Writer, x *exporterInstance, t time.Time) (int64, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
 	defer cancel()
-	mfs, _ := x.exp.Scrape(ctx).Gather()
+	var mfs []*dto.MetricFamily
+	if !t.Before(x.upAt) {
+		mfs, _ = x.exp.Scrape(ctx).Gather()
+	}
 	self, err := x.self.Gather()
 	if err != nil {
 		return 0, err
 	}
-	up := 1.0
-	mfs = append(append(slices.Clone(mfs), self...), gaugeFamily("up", up))
+	mfs = append(append(slices.Clone(mfs), self...), gaugeFamily("up", 1))
+	if t.Before(x.upAt) {
+		mfs = []*dto.MetricFamily{gaugeFamily("up", 0)}
+	}
 	var n int64
 	for _, mf := range mfs {
 		if s.keep != nil && !s.keep(mf.GetName()) {
