@@ -26,7 +26,7 @@ include tools.mk
 # The race detector needs cgo, so a C compiler. Without one the unit tests run without -race, and say so.
 RACE := $(if $(shell command -v $(or $(CC),gcc) 2>/dev/null),-race)
 
-.PHONY: help tools build test unit lint fmt-check vet staticcheck rules e2e demo bench bench-scale soak soak-ci fuzz docker generate clean backtest
+.PHONY: help tools build test unit lint fmt-check vet staticcheck rules e2e demo bench bench-scale soak soak-ci fuzz docker generate clean backtest backtest-short
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -35,7 +35,7 @@ build: ## build bin/backup_exporter and bin/vendorsim with version information
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN_DIR)/backup_exporter .
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN_DIR)/vendorsim ./cmd/vendorsim
 
-test: lint rules unit e2e soak-ci ## everything CI runs: lint, rule checks, unit tests with -race, end-to-end, a 60 s soak
+test: lint rules unit backtest-short e2e soak-ci ## everything CI runs: lint, rule checks, unit tests with -race, the short backtest, end-to-end, a 60 s soak
 
 unit: $(PROMTOOL) $(AMTOOL) $(HELM) ## the Go tests with the race detector
 	@[ -n "$(RACE)" ] || echo "!! no C compiler found (gcc): the race detector needs cgo, so the tests run WITHOUT -race"
@@ -95,6 +95,9 @@ docker: ## build the container image (needs a Docker engine)
 
 clean:
 	rm -rf $(BIN_DIR)
+
+backtest-short: $(PROMTOOL) $(PROMETHEUS) ## the alert rules scored on a simulated day, failing on a regression (without -race, which slows the simulation)
+	$(GO) test -count=1 -run '^TestShortScenario$$' -v ./internal/backtest/
 
 backtest: $(PROMTOOL) $(PROMETHEUS) ## score the alert rules on a simulated month of the exporter's own output (long; prints the table of BENCHMARKS.md)
 	$(GO) run ./cmd/backtest --scenario internal/backtest/testdata/month.yml

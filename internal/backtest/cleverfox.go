@@ -56,8 +56,11 @@ func newCleverfoxFake(seed uint64, scale int, clock *Clock) *cleverfoxFake {
 					mb += float64(*it.FileSize) / (1 << 20)
 				}
 			}
+			// The next run starts at the job's NextRunOn (its log lasts one
+			// step): one started before it would be missed, as the product
+			// and the exporter read a job past NextRunOn without a log.
 			sa := &simAsset{id: strconv.Itoa(j.ID), period: 24 * time.Hour, baseMB: max(mb, 100)}
-			sa.schedule(l.Started, start)
+			sa.schedule(j.NextRunOn.Add(step-sa.period), start)
 			f.kept = append(f.kept, sa)
 		}
 		d.Jobs = jobs
@@ -112,7 +115,10 @@ func (f *cleverfoxFake) backup(a *simAsset, end time.Time, ok bool, transferredM
 		if j == nil || f.off[j.DeviceID] {
 			return
 		}
-		start := end.Add(-15 * time.Minute)
+		// A run's log appears when the simulation finishes it, so it lasts
+		// one tick: a longer one would leave the job past NextRunOn with no
+		// log, which the product (and the exporter) call missed.
+		start := end.Add(-step)
 		f.logN++
 		l := cleverfoxfake.Log{ID: f.logN, JobID: j.ID, Status: "Completed", Started: start, Completed: end, AddedOn: start}
 		if !ok {
