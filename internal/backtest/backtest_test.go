@@ -52,7 +52,7 @@ func TestShortScenario(t *testing.T) {
 			t.Errorf("%s: precision %.2f, recall %.2f; want both >= 0.99", s.Alert, s.Precision(), s.Recall())
 		}
 	}
-	for _, list := range [][]string{r.Missed, r.Noisy, r.UnexplainedPages} {
+	for _, list := range [][]string{r.Missed, r.Noisy, r.UnexplainedPages, r.WrongPages} {
 		for _, item := range list {
 			if !slices.ContainsFunc(slices.Collect(maps.Keys(knownDefects)), func(a string) bool { return bytes.Contains([]byte(item), []byte(a)) }) {
 				t.Error(item)

@@ -67,6 +67,9 @@ type Incident struct {
 	// required to (a consequence, such as stale data during an outage):
 	// their episodes count as true, and the incident is not in their recall.
 	Tolerated []string `yaml:"tolerated"`
+	// NoPage says that the incident deserves a ticket at most: a page for
+	// it is a defect (a laptop off over a weekend).
+	NoPage bool `yaml:"no_page"`
 }
 
 // Kind is what an incident does.

@@ -61,6 +61,8 @@ type Report struct {
 	Noisy []string
 	// UnexplainedPages are pages that match no incident.
 	UnexplainedPages []string
+	// WrongPages are pages for incidents that deserve a ticket at most.
+	WrongPages []string
 	// FalseEpisodes describe the episodes that match no incident.
 	FalseEpisodes []string
 	// Samples is what the simulation wrote; Timings what each stage took.
@@ -189,6 +191,9 @@ func score(sc *Scenario, entities map[string]entity, alertNames []string, eps []
 					noise = append(noise, fmt.Sprintf("%s: %s %s to %s at %s", inc.Name, a["alertname"], describe(a), n.receiver, n.at.Format(time.DateTime)))
 				} else if slices.Contains(inc.Alerts, a["alertname"]) || slices.Contains(inc.Tolerated, a["alertname"]) {
 					explained = true
+					if inc.NoPage && n.page() {
+						r.WrongPages = append(r.WrongPages, fmt.Sprintf("%s: %s %s to %s at %s", inc.Name, a["alertname"], describe(a), n.receiver, n.at.Format(time.DateTime)))
+					}
 				}
 			}
 		}
@@ -254,6 +259,7 @@ func (r *Report) Print(w io.Writer) {
 	section("Incidents no alert caught", r.Missed)
 	section("Notifications during noise (restarts, rollouts, HA pairs, blips)", r.Noisy)
 	section("Pages matching no incident", r.UnexplainedPages)
+	section("Pages for incidents that deserve a ticket at most", r.WrongPages)
 	section("Firing episodes matching no incident", r.FalseEpisodes)
 	if len(r.Timings) > 0 {
 		fmt.Fprintln(w)
