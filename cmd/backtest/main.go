@@ -42,7 +42,7 @@ func run(scenario, rules, alertmanager, promtool, prometheus, dir string) int {
 		work = tmp
 	}
 	r, err := backtest.Run(context.Background(), backtest.Options{Scenario: scenario, Rules: rules, Alertmanager: alertmanager,
-		Promtool: promtool, Prometheus: prometheus, Dir: work})
+		Promtool: promtool, Prometheus: prometheus, Dir: work, Progress: os.Stderr})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "backtest:", err)
 		return 1

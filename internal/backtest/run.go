@@ -3,6 +3,7 @@ package backtest
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -16,6 +17,8 @@ type Options struct {
 	Promtool, Prometheus string
 	// Dir is a scratch directory; the TSDB grows there.
 	Dir string
+	// Progress, when set, is told as each stage and simulated day ends.
+	Progress io.Writer
 }
 
 // Run simulates the scenario, backfills it, replays the alerts and scores
@@ -44,7 +47,13 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	sim.keep = rs.reads
 	timings := map[string]time.Duration{}
-	samples, err := sim.run(o.Dir, db.importOpenMetrics)
+	day := 0
+	samples, err := sim.run(o.Dir, func(path string) error {
+		err := db.importOpenMetrics(path)
+		day++
+		o.progress("simulated and imported day %d of %.0f (%s)", day, sc.Duration.D().Hours()/24, time.Since(began).Round(time.Second))
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("simulate: %w", err)
 	}
@@ -64,6 +73,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		if err := db.backfillRules(file, sc.Start, end); err != nil {
 			return nil, fmt.Errorf("rules level %d: %w", i, err)
 		}
+		o.progress("recording rules of level %d of %d backfilled (%s)", i+1, len(rs.levels), time.Since(began).Round(time.Second))
 	}
 	timings["rules"] = time.Since(mark)
 
@@ -72,6 +82,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	o.progress("alerts replayed: %d firing episodes (%s)", len(eps), time.Since(began).Round(time.Second))
 	notes := am.notify(eps, sc.Start, end)
 	timings["replay"] = time.Since(mark)
 	r := score(sc, sim.entities, rs.alertNames(), eps, notes)
@@ -79,4 +90,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	timings["total"] = time.Since(began)
 	r.Timings = timings
 	return r, nil
+}
+
+// progress tells o.Progress, if set, how far the run is.
+func (o Options) progress(format string, args ...any) {
+	if o.Progress != nil {
+		fmt.Fprintf(o.Progress, format+"\n", args...)
+	}
 }
