@@ -76,7 +76,7 @@ func newSimulation(sc *Scenario) (*simulation, error) {
 	s := &simulation{
 		sc:        sc,
 		clock:     NewClock(sc.Start),
-		rng:       rand.New(rand.NewPCG(sc.Seed, sc.Seed^0xbac7e57)),
+		rng:       newRand(sc.Seed),
 		fakes:     map[string]vendorFake{},
 		gates:     map[string]*gate{},
 		assets:    map[string][]*simAsset{},
@@ -119,6 +119,10 @@ func newSimulation(sc *Scenario) (*simulation, error) {
 	s.running = []*exporterInstance{first}
 	return s, nil
 }
+
+// newRand returns the simulation's random source: the same seed draws the
+// same failed refreshes and backup sizes.
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0xbac7e57)) }
 
 // startExporter builds a fresh exporter: empty caches, counters from zero.
 func (s *simulation) startExporter(instance string) (*exporterInstance, error) {
