@@ -9,6 +9,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/alecthomas/kingpin/v2"
 
@@ -41,7 +43,11 @@ func run(scenario, rules, alertmanager, promtool, prometheus, dir string) int {
 		defer os.RemoveAll(tmp)
 		work = tmp
 	}
-	r, err := backtest.Run(context.Background(), backtest.Options{Scenario: scenario, Rules: rules, Alertmanager: alertmanager,
+	// An interrupt stops the run between stages, and with it the Prometheus
+	// server it started.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	r, err := backtest.Run(ctx, backtest.Options{Scenario: scenario, Rules: rules, Alertmanager: alertmanager,
 		Promtool: promtool, Prometheus: prometheus, Dir: work, Progress: os.Stderr})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "backtest:", err)

@@ -25,8 +25,8 @@ type tsdb struct {
 }
 
 // importOpenMetrics turns one file of scrapes into blocks, and deletes it.
-func (db *tsdb) importOpenMetrics(path string) error {
-	out, err := exec.Command(db.promtool, "tsdb", "create-blocks-from", "openmetrics",
+func (db *tsdb) importOpenMetrics(ctx context.Context, path string) error {
+	out, err := exec.CommandContext(ctx, db.promtool, "tsdb", "create-blocks-from", "openmetrics",
 		"--max-block-duration=24h", path, filepath.Join(db.dir, "data")).CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("promtool create-blocks-from openmetrics %s: %w\n%s", filepath.Base(path), err, out)
@@ -94,10 +94,10 @@ func (db *tsdb) stop() {
 // backfillRules evaluates the rule file over [start, end) every minute
 // against the running server and adds the results to the data, then
 // restarts the server so that the next level reads them.
-func (db *tsdb) backfillRules(ruleFile string, start, end time.Time) error {
+func (db *tsdb) backfillRules(ctx context.Context, ruleFile string, start, end time.Time) error {
 	out := filepath.Join(db.dir, "rules-out")
 	_ = os.RemoveAll(out)
-	cmd := exec.Command(db.promtool, "tsdb", "create-blocks-from", "rules", "--url="+db.url,
+	cmd := exec.CommandContext(ctx, db.promtool, "tsdb", "create-blocks-from", "rules", "--url="+db.url,
 		"--start="+strconv.FormatInt(start.Unix(), 10), "--end="+strconv.FormatInt(end.Unix(), 10),
 		"--eval-interval=1m", "--output-dir="+out, ruleFile)
 	if b, err := cmd.CombinedOutput(); err != nil {

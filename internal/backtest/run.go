@@ -22,7 +22,8 @@ type Options struct {
 }
 
 // Run simulates the scenario, backfills it, replays the alerts and scores
-// them.
+// them. Cancelling ctx stops it between simulated days or stages, and stops
+// the Prometheus server it started.
 func Run(ctx context.Context, o Options) (*Report, error) {
 	began := time.Now()
 	sc, err := LoadScenario(o.Scenario)
@@ -49,7 +50,10 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	timings := map[string]time.Duration{}
 	day := 0
 	samples, err := sim.run(o.Dir, func(path string) error {
-		err := db.importOpenMetrics(path)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		err := db.importOpenMetrics(ctx, path)
 		day++
 		o.progress("simulated and imported day %d of %.0f (%s)", day, sc.Duration.D().Hours()/24, time.Since(began).Round(time.Second))
 		return err
@@ -70,7 +74,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		if err := rs.writeLevel(file, i); err != nil {
 			return nil, err
 		}
-		if err := db.backfillRules(file, sc.Start, end); err != nil {
+		if err := db.backfillRules(ctx, file, sc.Start, end); err != nil {
 			return nil, fmt.Errorf("rules level %d: %w", i, err)
 		}
 		o.progress("recording rules of level %d of %d backfilled (%s)", i+1, len(rs.levels), time.Since(began).Round(time.Second))
