@@ -139,12 +139,13 @@ func (f *cleverfoxFake) backup(a *simAsset, end time.Time, ok bool, transferredM
 	})
 }
 
-func (f *cleverfoxFake) setProtected(a *simAsset, protected bool) {
+func (f *cleverfoxFake) setProtected(a *simAsset, protected bool) bool {
 	f.srv.Update(func(d *cleverfoxfake.Data) {
 		if j := f.job(d, a); j != nil {
 			j.Inactive = !protected
 		}
 	})
+	return true
 }
 
 func (f *cleverfoxFake) setInventoryEmpty(empty bool) {

@@ -122,12 +122,13 @@ func (f *cloutilityFake) backup(a *simAsset, end time.Time, ok bool, transferred
 	})
 }
 
-func (f *cloutilityFake) setProtected(a *simAsset, protected bool) {
+func (f *cloutilityFake) setProtected(a *simAsset, protected bool) bool {
 	f.srv.Update(func(d *cloutilityfake.Data) {
 		if c := f.consumer(d, a); c != nil && c.Node != nil {
 			c.Node.Locked = !protected
 		}
 	})
+	return true
 }
 
 func (f *cloutilityFake) setInventoryEmpty(empty bool) {

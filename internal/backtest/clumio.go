@@ -113,7 +113,7 @@ func (f *clumioFake) backup(a *simAsset, end time.Time, ok bool, _ float64) {
 	})
 }
 
-func (f *clumioFake) setProtected(a *simAsset, protected bool) {
+func (f *clumioFake) setProtected(a *simAsset, protected bool) bool {
 	f.srv.Update(func(d *clumiofake.Data) {
 		asset := find(d, a.id)
 		if asset == nil {
@@ -125,6 +125,7 @@ func (f *clumioFake) setProtected(a *simAsset, protected bool) {
 			asset.ProtectionStatus, asset.PolicyID = "unprotected", ""
 		}
 	})
+	return true
 }
 
 func (f *clumioFake) setInventoryEmpty(empty bool) {

@@ -23,8 +23,9 @@ type vendorFake interface {
 	// backup finishes one backup of a at end, successful or failed, moving
 	// transferredMB.
 	backup(a *simAsset, end time.Time, ok bool, transferredMB float64)
-	// setProtected gives a its protection back, or removes it.
-	setProtected(a *simAsset, protected bool)
+	// setProtected gives a its protection back, or removes it; false when
+	// the vendor's assets cannot lose it.
+	setProtected(a *simAsset, protected bool) bool
 	// setInventoryEmpty makes the vendor answer with no assets, or with its
 	// assets again.
 	setInventoryEmpty(empty bool)

@@ -95,7 +95,9 @@ func (s *simulation) apply(t time.Time) error {
 		case KindProtectionLost:
 			if started || ended {
 				for _, a := range s.assetsOf(e) {
-					fake.setProtected(a, ended)
+					if !fake.setProtected(a, ended) {
+						return fmt.Errorf("incident %s: the assets of target %s cannot lose their protection", inc.Name, inc.Target)
+					}
 				}
 			}
 		case KindInventoryEmpty:

@@ -86,6 +86,7 @@ func newSimulation(sc *Scenario) (*simulation, error) {
 	s.fakes["clumio"] = newClumioFake(sc.Seed, sc.Scale, s.clock)
 	s.fakes["cloutility"] = newCloutilityFake(sc.Seed, sc.Scale, s.clock)
 	s.fakes["cleverfox"] = newCleverfoxFake(sc.Seed, sc.Scale, s.clock)
+	s.fakes["cloverdx"] = newCloverdxFake(sc.Seed, sc.Scale, s.clock)
 	var cfg strings.Builder
 	// No retries (a retry's backoff would sleep in real time), and the
 	// rest as shipped.
