@@ -27,7 +27,6 @@ type rule struct {
 	For           model.Duration    `yaml:"for,omitempty"`
 	KeepFiringFor model.Duration    `yaml:"keep_firing_for,omitempty"`
 	Labels        map[string]string `yaml:"labels,omitempty"`
-	Annotations   map[string]string `yaml:"annotations,omitempty"`
 }
 
 // rules are a rule file's recording rules, level by level (a rule of level
@@ -137,7 +136,7 @@ func (r *rules) alertNames() []string {
 	return out
 }
 
-// forOf returns the rule's for and keep_firing_for.
+// durations returns the rule's for and keep_firing_for.
 func (rl rule) durations() (time.Duration, time.Duration) {
 	return time.Duration(rl.For), time.Duration(rl.KeepFiringFor)
 }
