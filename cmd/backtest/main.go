@@ -26,14 +26,21 @@ func main() {
 		promtool     = app.Flag("promtool", "The pinned promtool.").Envar("PROMTOOL").Required().String()
 		prometheus   = app.Flag("prometheus", "The pinned prometheus.").Envar("PROMETHEUS").Required().String()
 		dir          = app.Flag("dir", "Scratch directory for the TSDB (default: a temporary one, removed after).").String()
+		reuse        = app.Flag("reuse", "Score the data an earlier run of the same scenario left in --dir/data (a copy: rules are added to it) instead of simulating again.").Bool()
+		skip         = app.Flag("skip-recording", "Leave out the recording rules whose names match this regular expression, and what reads them, where their backfill would take hours.").Regexp()
 	)
 	kingpin.MustParse(app.Parse(os.Args[1:]))
-	os.Exit(run(*scenario, *rules, *alertmanager, *promtool, *prometheus, *dir))
+	os.Exit(run(backtest.Options{Scenario: *scenario, Rules: *rules, Alertmanager: *alertmanager,
+		Promtool: *promtool, Prometheus: *prometheus, Dir: *dir, Reuse: *reuse, SkipRecording: *skip, Progress: os.Stderr}))
 }
 
 // run scores the rules and prints the table; it returns the exit code.
-func run(scenario, rules, alertmanager, promtool, prometheus, dir string) int {
-	work := dir
+func run(o backtest.Options) int {
+	if o.Dir == "" && o.Reuse {
+		fmt.Fprintln(os.Stderr, "backtest: --reuse needs --dir")
+		return 1
+	}
+	work := o.Dir
 	if work == "" {
 		tmp, err := os.MkdirTemp("", "backtest-")
 		if err != nil {
@@ -47,8 +54,8 @@ func run(scenario, rules, alertmanager, promtool, prometheus, dir string) int {
 	// server it started.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	r, err := backtest.Run(ctx, backtest.Options{Scenario: scenario, Rules: rules, Alertmanager: alertmanager,
-		Promtool: promtool, Prometheus: prometheus, Dir: work, Progress: os.Stderr})
+	o.Dir = work
+	r, err := backtest.Run(ctx, o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "backtest:", err)
 		return 1

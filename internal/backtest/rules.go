@@ -140,3 +140,39 @@ func (r *rules) alertNames() []string {
 func (rl rule) durations() (time.Duration, time.Duration) {
 	return time.Duration(rl.For), time.Duration(rl.KeepFiringFor)
 }
+
+// skip removes the recording rules whose names re matches, and the alerts
+// and rules that read them, and returns what it removed.
+func (r *rules) skip(re *regexp.Regexp) []string {
+	if re == nil {
+		return nil
+	}
+	gone := map[string]bool{}
+	var out []string
+	reads := func(rl rule) bool {
+		for _, id := range identifier.FindAllString(rl.Expr, -1) {
+			if gone[id] {
+				return true
+			}
+		}
+		return false
+	}
+	for i := range r.levels {
+		r.levels[i] = slices.DeleteFunc(r.levels[i], func(rl rule) bool {
+			if re.MatchString(rl.Record) || reads(rl) {
+				gone[rl.Record] = true
+				out = append(out, rl.Record)
+				return true
+			}
+			return false
+		})
+	}
+	r.alerts = slices.DeleteFunc(r.alerts, func(rl rule) bool {
+		if reads(rl) {
+			out = append(out, rl.Alert)
+			return true
+		}
+		return false
+	})
+	return out
+}

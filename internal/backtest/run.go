@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"regexp"
 	"os"
 	"path/filepath"
 	"time"
@@ -19,6 +20,15 @@ type Options struct {
 	Dir string
 	// Progress, when set, is told as each stage and simulated day ends.
 	Progress io.Writer
+	// Reuse scores the data a previous run of the same scenario left in
+	// Dir/data (copy it first: the recording rules are added to it) instead
+	// of simulating again, so that other rules are scored in minutes.
+	Reuse bool
+	// SkipRecording, when set, leaves out the recording rules whose names
+	// it matches (and so the alerts that read them), where their backfill
+	// over the whole run would take hours: a 7-day quantile_over_time
+	// evaluated every minute for a month, say. The report names them.
+	SkipRecording *regexp.Regexp
 }
 
 // Run simulates the scenario, backfills it, replays the alerts and scores
@@ -49,7 +59,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	sim.keep = rs.reads
 	timings := map[string]time.Duration{}
 	day := 0
-	samples, err := sim.run(o.Dir, func(path string) error {
+	run := sim.run
+	if o.Reuse {
+		run = sim.prepare
+	}
+	samples, err := run(o.Dir, func(path string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -69,7 +83,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	defer db.stop()
 	end := sc.Start.Add(sc.Duration.D())
+	skipped := rs.skip(o.SkipRecording)
 	for i := range rs.levels {
+		if len(rs.levels[i]) == 0 {
+			continue
+		}
 		file := filepath.Join(o.Dir, fmt.Sprintf("level%d.rules.yml", i))
 		if err := rs.writeLevel(file, i); err != nil {
 			return nil, err
@@ -91,6 +109,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	timings["replay"] = time.Since(mark)
 	r := score(sc, sim.entities, rs.alertNames(), eps, notes)
 	r.Samples = samples
+	r.Skipped = skipped
 	timings["total"] = time.Since(began)
 	r.Timings = timings
 	return r, nil

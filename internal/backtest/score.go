@@ -65,6 +65,8 @@ type Report struct {
 	WrongPages []string
 	// FalseEpisodes describe the episodes that match no incident.
 	FalseEpisodes []string
+	// Skipped are the recording rules and alerts left out (Options.SkipRecording).
+	Skipped []string
 	// Samples is what the simulation wrote; Timings what each stage took.
 	Samples int64
 	Timings map[string]time.Duration
@@ -256,6 +258,7 @@ func (r *Report) Print(w io.Writer) {
 			fmt.Fprintf(w, "- %s\n", it)
 		}
 	}
+	section("Rules left out (not scored)", r.Skipped)
 	section("Incidents no alert caught", r.Missed)
 	section("Notifications during noise (restarts, rollouts, HA pairs, blips)", r.Noisy)
 	section("Pages matching no incident", r.UnexplainedPages)

@@ -175,6 +175,16 @@ func (s *simulation) run(dir string, flush func(path string) error) (int64, erro
 	return samples, nil
 }
 
+// prepare resolves the incidents' entities, as run does, without
+// simulating: the data of an earlier run is scored again.
+func (s *simulation) prepare(string, func(string) error) (int64, error) {
+	defer s.close()
+	if err := s.learnTenants(); err != nil {
+		return 0, err
+	}
+	return 0, s.resolveEntities()
+}
+
 // runDay simulates [from, to) minute by minute into one file.
 func (s *simulation) runDay(path string, from, to time.Time) (int64, error) {
 	f, err := os.Create(path)
