@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"regexp"
 	"os"
 	"path/filepath"
+	"regexp"
 	"time"
 )
 
