@@ -21,13 +21,6 @@ var knownDefects = map[string]string{
 	// keeps `error`; BackupVendorCriticalAlert reads severity="critical"
 	// only, so a Clumio alert raised for 6 hours fires nothing.
 	"BackupVendorCriticalAlert": "no alert reads vendor alerts of severity error",
-	// Its identity keeps `instance`: an HA pair notifies each asset twice,
-	// and a rollout notifies it again under the new instance. And it is
-	// critical, so one late asset pages where a ticket is due.
-	"BackupRPOViolated": "instance in the alert identity; pages for one asset",
-	// The SLI of a small tenant drops by a whole asset's share when one
-	// asset is late: the fast burn pages for what deserves a ticket.
-	"BackupSLOBudgetBurnFast": "pages a small tenant for one late asset",
 }
 
 // TestShortScenario plays testdata/short.yml through the real collector,
