@@ -84,11 +84,14 @@ func (f *cleverfoxFake) tls() bool { return true }
 
 func (f *cleverfoxFake) assets() []*simAsset { return f.kept }
 
-// job returns the job of a, or nil while the inventory is hidden.
+// job returns the job of a, served or hidden: a vendor that answers with no
+// inventory still runs its backups.
 func (f *cleverfoxFake) job(d *cleverfoxfake.Data, a *simAsset) *cleverfoxfake.Job {
-	for i := range d.Jobs {
-		if strconv.Itoa(d.Jobs[i].ID) == a.id {
-			return &d.Jobs[i]
+	for _, jobs := range [][]cleverfoxfake.Job{d.Jobs, f.hidden} {
+		for i := range jobs {
+			if strconv.Itoa(jobs[i].ID) == a.id {
+				return &jobs[i]
+			}
 		}
 	}
 	return nil

@@ -75,9 +75,10 @@ func (f *cloutilityFake) target(name, url string) string {
 
 func (f *cloutilityFake) assets() []*simAsset { return f.kept }
 
-// consumer returns the consumer of a, or nil while the inventory is hidden.
+// consumer returns the consumer of a, served or hidden: a vendor that
+// answers with no inventory still runs its backups.
 func (f *cloutilityFake) consumer(d *cloutilityfake.Data, a *simAsset) *cloutilityfake.Consumer {
-	for _, c := range d.Consumers {
+	for _, c := range append(d.Consumers, f.hidden...) {
 		if strconv.Itoa(c.ID) == a.id {
 			return c
 		}

@@ -98,8 +98,10 @@ func (f *cloverdxFake) backup(a *simAsset, end time.Time, ok bool, _ float64) {
 		return
 	}
 	f.srv.Update(func(d *cloverdxfake.Data) {
+		// A vendor that answers with no executions still runs its jobs.
+		runs := &d.Executions
 		if f.hidden != nil {
-			return
+			runs = &f.hidden
 		}
 		f.runN++
 		start := end.Add(-step)
@@ -109,7 +111,7 @@ func (f *cloverdxFake) backup(a *simAsset, end time.Time, ok bool, _ float64) {
 			e.Status, e.ErrorMessage = "ERROR", "Component DB_OUTPUT_TABLE0 finished with status ERROR"
 		}
 		// Keep five weeks of runs: the exporter reads no further back.
-		d.Executions = slices.DeleteFunc(append(d.Executions, e), func(e cloverdxfake.Execution) bool {
+		*runs = slices.DeleteFunc(append(*runs, e), func(e cloverdxfake.Execution) bool {
 			return !e.Ended.IsZero() && end.Sub(e.Ended) > 35*24*time.Hour
 		})
 	})

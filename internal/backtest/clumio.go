@@ -79,12 +79,14 @@ func (f *clumioFake) assets() []*simAsset { return f.kept }
 
 func (f *clumioFake) tick(time.Time) {}
 
-// find returns the data set's record of a, or nil while the inventory is
-// hidden.
-func find(d *clumiofake.Data, id string) *clumiofake.Asset {
-	for i := range d.Assets {
-		if d.Assets[i].ID == id {
-			return &d.Assets[i]
+// find returns the record of the asset id, served or hidden: a vendor that
+// answers with no inventory still runs its backups.
+func (f *clumioFake) find(d *clumiofake.Data, id string) *clumiofake.Asset {
+	for _, assets := range [][]clumiofake.Asset{d.Assets, f.hidden} {
+		for i := range assets {
+			if assets[i].ID == id {
+				return &assets[i]
+			}
 		}
 	}
 	return nil
@@ -92,7 +94,7 @@ func find(d *clumiofake.Data, id string) *clumiofake.Asset {
 
 func (f *clumioFake) backup(a *simAsset, end time.Time, ok bool, _ float64) {
 	f.srv.Update(func(d *clumiofake.Data) {
-		asset := find(d, a.id)
+		asset := f.find(d, a.id)
 		if asset == nil {
 			return
 		}
@@ -115,7 +117,7 @@ func (f *clumioFake) backup(a *simAsset, end time.Time, ok bool, _ float64) {
 
 func (f *clumioFake) setProtected(a *simAsset, protected bool) bool {
 	f.srv.Update(func(d *clumiofake.Data) {
-		asset := find(d, a.id)
+		asset := f.find(d, a.id)
 		if asset == nil {
 			return
 		}
@@ -140,7 +142,7 @@ func (f *clumioFake) setInventoryEmpty(empty bool) {
 
 func (f *clumioFake) setVendorAlert(a *simAsset, raised bool, now time.Time) bool {
 	f.srv.Update(func(d *clumiofake.Data) {
-		asset := find(d, a.id)
+		asset := f.find(d, a.id)
 		if asset == nil {
 			return
 		}
@@ -169,7 +171,7 @@ func (f *clumioFake) fillStorage(*simAsset, float64) bool { return false }
 
 func (f *clumioFake) failRestore(a *simAsset, now time.Time) bool {
 	f.srv.Update(func(d *clumiofake.Data) {
-		asset := find(d, a.id)
+		asset := f.find(d, a.id)
 		if asset == nil {
 			return
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/backup-exporter/backup_exporter/vendor_clients/cloutility/cloutilityfake"
 )
 
 // The simulated estate starts healthy: every target is up, every kept
@@ -54,4 +56,20 @@ func TestEstateStartsHealthy(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A vendor that answers with no inventory still runs its backups: once the
+// inventory is back, the asset shows the backup it ran meanwhile.
+func TestBackupsRunWhileTheInventoryIsHidden(t *testing.T) {
+	f := newCloutilityFake(1, 20, NewClock(t0))
+	a := f.assets()[0]
+	f.setInventoryEmpty(true)
+	f.backup(a, t0.Add(time.Hour), false, 100)
+	f.setInventoryEmpty(false)
+	f.srv.Update(func(d *cloutilityfake.Data) {
+		last := lastBackup(f.consumer(d, a))
+		if last == nil || !last.Completed.Equal(t0.Add(time.Hour)) || last.Status != cloutilityfake.JobFailed {
+			t.Errorf("latest backup %+v, want the failed one of %s", last, t0.Add(time.Hour))
+		}
+	})
 }
