@@ -38,6 +38,8 @@ var (
 		"Last check-in of the asset's agent or node.", "asset_id")
 	assetLastRestoreDesc = newDesc("backup_asset_last_restore_timestamp_seconds",
 		"End of the newest successful restore of the asset, where the vendor says which asset a restore was for.", "asset_id")
+	assetPolicyActiveDesc = newDesc("backup_asset_policy_active",
+		"1 if the policy that covers the asset is switched on, 0 if it is switched off (Clumio activation_status); absent where the vendor has no such state.", "asset_id")
 	assetRestoreTestEveryDesc = newDesc("backup_asset_restore_test_interval_seconds",
 		"How often the asset must be restored, for the assets a restore_tests entry opts in; absent for the others.", "asset_id")
 

@@ -45,6 +45,8 @@ type Client struct {
 // New returns the client of target t. It refuses a URL that is not https:
 // the API key travels in every request's Basic auth header. TLS 1.2 or newer
 // is the HTTP layer's minimum unless tls_config raises it.
+// t is the resolved target (config.Load applied the defaults and checked
+// the ranges), so its settings are used as they are.
 func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() time.Time) (*Client, error) {
 	u, err := url.Parse(t.URL)
 	if err != nil || u.Host == "" {
@@ -62,18 +64,6 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 	if now == nil {
 		now = time.Now
 	}
-	pageSize := t.PageSize
-	if pageSize <= 0 {
-		pageSize = config.DefaultSettings.PageSize
-	}
-	lookback, history := t.Lookback, t.History
-	if lookback <= 0 {
-		lookback = config.DefaultSettings.Lookback
-	}
-	if history <= 0 {
-		history = config.DefaultSettings.History
-	}
-	history = max(history, lookback)
 	// Quirk: the user name is the partner API key and the password "does
 	// not matter"; it is sent empty.
 	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte(t.APIKey.Reveal()+":"))
@@ -82,9 +72,9 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 		logger:   logger,
 		now:      now,
 		header:   http.Header{"Authorization": {auth}, "Accept": {"application/json"}},
-		pageSize: pageSize,
-		lookback: lookback,
-		history:  history,
+		pageSize: t.PageSize,
+		lookback: t.Lookback,
+		history:  t.History,
 		zones:    newZones(logger),
 		logs:     newLogHistory(),
 
@@ -171,6 +161,7 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	snap.SetPart(backup.PartJobs, logErr)
 	if logErr == nil {
 		snap.Jobs = c.logs.finished(now.Add(-c.lookback))
+		snap.JobsRunning = map[backup.JobType]int{backup.JobBackup: m.running(c.logs, now)}
 	}
 
 	assetErr := inv.err("companies")
@@ -185,9 +176,12 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	storageErr := inv.err("subscriptions", "plans", "companies", "devices")
 	snap.SetPart(backup.PartStorage, storageErr)
 	if storageErr == nil {
-		snap.Storage, snap.Samples = m.subscriptions()
+		var issues []backup.Issue
+		snap.Storage, snap.Samples, issues = m.subscriptions(now)
+		snap.Issues = append(snap.Issues, issues...)
 	}
 
+	c.api.ReportDroppedItems(snap)
 	for _, id := range c.zones.takeUnknown() {
 		snap.AddIssue("unknown_time_zone", "unknown time zone: its local times are read as UTC", id)
 	}

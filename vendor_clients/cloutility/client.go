@@ -32,9 +32,9 @@ type Client struct {
 
 	// userBunit is the user's own business unit from /v1/me, read once.
 	userBunit ID
-	// rangedJobsOnFirst is set once the ranged `/jobs` path answered 404 and
-	// the `/jobs/first?startTime&endTime` form worked instead.
-	rangedJobsOnFirst atomic.Bool
+	// rangedJobsOnPlain is set once the ranged `/jobs/first` form answered
+	// 404 or a single Job, and `/jobs?startTime&endTime` is used instead.
+	rangedJobsOnPlain atomic.Bool
 	// warningTypes names warning types that reports send by id only.
 	warningTypes map[int]string
 	// consumers is the state kept per consumer id between refreshes.
@@ -45,6 +45,8 @@ type Client struct {
 
 // New returns a client for target t. It needs client_id, origin, username
 // and password; business_units is optional.
+// t is the resolved target (config.Load applied the defaults and checked
+// the ranges), so its settings are used as they are.
 func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() time.Time) (*Client, error) {
 	var missing []string
 	for _, kv := range [][2]string{{"client_id", t.ClientID}, {"origin", t.Origin}, {"username", t.Username}, {"password_file", t.Password.Reveal()}} {
@@ -80,12 +82,6 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 	c.auth = newSession(api, c.prefix+"/oauth", logger, now, t.ClientID, t.Origin, t.Username, t.Password.Reveal())
 	for _, b := range t.BusinessUnits {
 		c.roots = append(c.roots, ID(strings.TrimSpace(b)))
-	}
-	if c.lookback <= 0 {
-		c.lookback = config.DefaultSettings.Lookback
-	}
-	if c.history < c.lookback {
-		c.history = c.lookback
 	}
 	return c, nil
 }

@@ -93,6 +93,7 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	snap.SetPart(backup.PartJobs, errors.Join(common, jobErrs.err(n, "consumers")))
 	snap.SetPart(backup.PartStorage, errors.Join(common, reportErrs.err(n, "consumers")))
 	snap.SetPart(backup.PartAlerts, errors.Join(common, reportErrs.err(n, "consumers")))
+	c.api.ReportDroppedItems(snap)
 	c.logger.Debug("refresh read", "business_units", len(units), "consumers", n, "jobs", len(snap.Jobs),
 		"failed_nodes", nodeErrs.n, "failed_reports", reportErrs.n, "failed_jobs", jobErrs.n)
 	return snap, nil
@@ -122,6 +123,10 @@ func (c *Client) snapshot(now time.Time, units []*bunit, reads []*consumerRead) 
 			LastDuration:         st.lastDuration,
 			LastTransferredBytes: st.lastTransferred,
 			LastRestore:          st.lastRestore,
+			// A unit the customer allows to idle (allowNoActivity) owes
+			// no backup by a deadline: it gets no RPO, so no RPO alert,
+			// unless an rpo_overrides entry sets one.
+			RPOWaived: r.idleAllowed,
 		}
 		// A node whose backups run outside schedules has no backup job:
 		// its filespaces still say when a backup last ended.
@@ -141,7 +146,12 @@ func (c *Client) snapshot(now time.Time, units []*bunit, reads []*consumerRead) 
 					used[b] += *a.SizeBytes
 				}
 			}
-			for _, w := range r.report.Warnings {
+			// A warning of the wrong shape is dropped inside its report,
+			// past GetJSON's count of the answer's own list: count it here.
+			for range r.report.Warnings.Dropped {
+				snap.AddIssue(httpapi.IssueUndecodableItem, "node report warning with a field of the wrong JSON type (warning dropped)", id+": "+r.report.Warnings.Problem)
+			}
+			for _, w := range r.report.Warnings.List {
 				if sev, active := severity(w.Status); active {
 					snap.Alerts = append(snap.Alerts, backup.Alert{Severity: sev, Type: alertType(w.Type, c.warningTypes)})
 				}
@@ -196,7 +206,7 @@ func (c *Client) nameWarningTypes(ctx context.Context, reads []*consumerRead) {
 		if r.report == nil {
 			continue
 		}
-		for _, w := range r.report.Warnings {
+		for _, w := range r.report.Warnings.List {
 			if w.Type != nil && w.Type.Name == "" && w.Type.ID != nil {
 				if _, ok := c.warningTypes[*w.Type.ID]; !ok {
 					unknown = true
@@ -212,8 +222,8 @@ func (c *Client) nameWarningTypes(ctx context.Context, reads []*consumerRead) {
 		c.logger.Warn("cannot read the node warning types", "err", err)
 		return
 	}
-	names := make(map[int]string, len(types))
-	for _, t := range types {
+	names := make(map[int]string, len(types.List))
+	for _, t := range types.List {
 		if t.ID != nil && t.Name != "" {
 			names[*t.ID] = t.Name
 		}

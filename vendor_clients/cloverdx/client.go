@@ -43,6 +43,8 @@ type Client struct {
 // New returns the client of target t. The URL is the server root (such as
 // https://etl.example.com/clover); t.Username and t.Password are sent with
 // HTTP Basic on every request.
+// t is the resolved target (config.Load applied the defaults and checked
+// the ranges), so its settings are used as they are.
 func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() time.Time) (*Client, error) {
 	if t.Username == "" || t.Password == "" {
 		return nil, errors.New("cloverdx: username and password_file are required")
@@ -83,15 +85,6 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 		u.RawQuery = ""
 		c.liveness = u.String()
 	}
-	if c.pageSize <= 0 {
-		c.pageSize = config.DefaultSettings.PageSize
-	}
-	if c.lookback <= 0 {
-		c.lookback = config.DefaultSettings.Lookback
-	}
-	if c.history < c.lookback {
-		c.history = max(c.lookback, config.DefaultSettings.History)
-	}
 	return c, nil
 }
 
@@ -119,6 +112,7 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	snap.SetPart(backup.PartMonitors, err)
 	snap.SetPart(backup.PartAlerts, err)
 
+	c.api.ReportDroppedItems(snap)
 	if snap.Failed(backup.PartAssets) && snap.Failed(backup.PartMonitors) {
 		return nil, errors.Join(snap.PartErrors[backup.PartAssets], snap.PartErrors[backup.PartMonitors])
 	}
