@@ -223,7 +223,7 @@ func (s *Server) backupStatus(a *Asset, days int) string {
 	if days <= 0 || a.ProtectionStatus == "unsupported" {
 		return "unknown"
 	}
-	from := s.now.Add(-time.Duration(days) * 24 * time.Hour)
+	from := s.present().Add(-time.Duration(days) * 24 * time.Hour)
 	in := func(t time.Time) bool { return !t.IsZero() && !t.Before(from) }
 	switch {
 	case in(a.LastFailedPolicyStart) && a.LastFailedPolicyStart.After(a.LastSuccessfulPolicyStart):
@@ -316,7 +316,7 @@ func (s *Server) assetRenderer(days int) func(*Asset) any {
 			out.Name = &a.Name
 		}
 		if a.Deleted {
-			out.DeletionTimestamp = tsPtr(s.now.Add(-24 * time.Hour))
+			out.DeletionTimestamp = tsPtr(s.present().Add(-24 * time.Hour))
 		} else {
 			out.ProtectionStatus = &a.ProtectionStatus
 		}
