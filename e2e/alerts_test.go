@@ -49,9 +49,10 @@ var historyBound = map[string]bool{
 // still hold the usual size when the simulator's anomalies have happened.
 var compress = strings.NewReplacer("[1d]", "[60s]", "[6h]", "[60s]", "offset 1d", "offset 30s", "offset 6h", "offset 30s",
 	"[5m]", "[60s]", "[30m]", "[60s]", "[1h]", "[60s]", "[3d]", "[60s]", "[30d]", "[60s]",
-	"[7d]", "[10m]", "offset 3d", "offset 30s",
-	// A drill runs once an hour at most: one failed run stands for two.
-	"sum without (result) (backup_restore_drills_total) >= 2", "sum without (result) (backup_restore_drills_total) >= 1").Replace
+	"[7d]", "[10m]", "offset 3d", "offset 30s", "offset 6d12h", "offset 30s", "[30d:1h]", "[60s:1s]",
+	// A drill runs once an hour at most: a drill configured for any time
+	// without a success stands for one configured for two intervals.
+	"> 2 * max without (instance) (last_over_time(backup_restore_drill_interval_seconds[10m]))", "> 0 * max without (instance) (last_over_time(backup_restore_drill_interval_seconds[10m]))").Replace
 
 // sizeAnomaliesAfter is when the simulator's two Cloutility nodes start
 // finishing backups ten times larger and ten times smaller than their
@@ -211,6 +212,9 @@ func TestDashboardsAndAlerts(t *testing.T) {
 				t.Errorf("%s does not run: %v", r.Name(), err)
 				continue
 			}
+			if noLiveScenario[r.Name()] {
+				continue // parses; the simulator has no incident for it
+			}
 			if historyBound[r.Name()] {
 				expr = compress(expr)
 			}
@@ -314,10 +318,26 @@ func groupFiring(all []promAlert) map[string][]promAlert {
 	return out
 }
 
+// noLiveScenario are the alerts the live simulator has no incident for:
+// they need a day of history (a target or assets that vanished, protection
+// lost), data the simulator never sends (invalid items, more assets than
+// max_assets), an objective override below 0.9306, or every exporter of the
+// job down. alerts/tests proves each of them.
+var noLiveScenario = map[string]bool{
+	"BackupExporterAbsent":     true,
+	"BackupExporterDown":       true,
+	"BackupTargetVanished":     true,
+	"BackupInventoryCollapsed": true,
+	"BackupDataIssues":         true,
+	"BackupAssetsDropped":      true,
+	"BackupProtectionLost":     true,
+	"BackupSLOObjectiveTooLow": true,
+}
+
 func missingAlerts(rules []alerts.Rule, firing map[string][]promAlert) []string {
 	var missing []string
 	for _, r := range rules {
-		if r.Alert != "" && r.Alert != "BackupExporterAbsent" && len(firing[r.Alert]) == 0 {
+		if r.Alert != "" && !noLiveScenario[r.Alert] && len(firing[r.Alert]) == 0 {
 			missing = append(missing, r.Alert)
 		}
 	}
@@ -335,7 +355,7 @@ func alertKeys(name string, as []promAlert) map[string]bool {
 
 func keyOf(name string, l map[string]string) string {
 	switch name {
-	case "BackupExporterDown", "BackupConfigReloadFailed":
+	case "BackupExporterDown", "BackupExporterReplicaDown", "BackupConfigReloadFailed":
 		return l["instance"]
 	case "BackupCollectorFailing":
 		return l["target"] + "/" + l["collector"]
@@ -592,7 +612,7 @@ func expectedAlerts(early, e *exposition, exporter, deadExporter string) (x expe
 	restoreExpectations(e, x, near, now, margin)
 	signalExpectations(early, e, x, near, now, margin)
 	coverageExpectations(e, x, near, now, margin)
-	x.add("BackupExporterDown", deadExporter)
+	x.add("BackupExporterReplicaDown", deadExporter)
 	e.each("backup_exporter_config_last_reload_successful", func(_ map[string]string, v float64) {
 		if v == 0 {
 			x.add("BackupConfigReloadFailed", exporter)
