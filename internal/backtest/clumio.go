@@ -77,7 +77,19 @@ func (f *clumioFake) target(name, url string) string {
 
 func (f *clumioFake) assets() []*simAsset { return f.kept }
 
-func (f *clumioFake) tick(time.Time) {}
+// tick keeps the continuous backups of the S3 protection groups that have
+// one current: in a healthy estate they capture changes all the time, and a
+// timestamp left at the fake's start would age into
+// BackupContinuousBackupLagging.
+func (f *clumioFake) tick(now time.Time) {
+	f.srv.Update(func(d *clumiofake.Data) {
+		for i := range d.Assets {
+			if !d.Assets[i].LastContinuousBackup.IsZero() {
+				d.Assets[i].LastContinuousBackup = now.Add(-5 * time.Minute)
+			}
+		}
+	})
+}
 
 // find returns the record of the asset id, served or hidden: a vendor that
 // answers with no inventory still runs its backups.
