@@ -57,6 +57,10 @@ type Snapshot struct {
 	// PartErrors records the outcome of each part this refresh attempted:
 	// a nil value is a success. A part that is absent was not attempted.
 	PartErrors map[Part]error
+	// Progress describes a fan-out read (one request or more per item, such
+	// as per Cloutility consumer); nil for a client that reads its whole
+	// estate in every refresh.
+	Progress *Progress
 }
 
 // SetPart records the outcome of one part of the refresh.
@@ -112,6 +116,10 @@ type Asset struct {
 	// LastRestore is the end of the newest successful restore of the
 	// asset, where the vendor says which asset a restore was for.
 	LastRestore time.Time
+	// Observed is when the asset's state was last read, for a client that
+	// reads its assets one by one and serves each with its own age; zero
+	// when the whole snapshot was read at FetchedAt.
+	Observed time.Time
 }
 
 // Job is one finished job, counted once by ID in `backup_jobs_total`.
