@@ -124,6 +124,7 @@ func assetMetrics(l labeler, cfg *config.Target, kept []*backup.Asset) []constSa
 		}
 		timestamp(&m, assetLastSeenDesc, id, a.LastSeen)
 		timestamp(&m, assetLastRestoreDesc, id, a.LastRestore)
+		timestamp(&m, assetObservedDesc, id, a.Observed)
 		if every := restoreTestEvery(cfg, a); every > 0 {
 			m.gauge(assetRestoreTestEveryDesc, id, every.Seconds())
 		}

@@ -38,6 +38,12 @@ var (
 		"Last check-in of the asset's agent or node.", "asset_id")
 	assetLastRestoreDesc = newDesc("backup_asset_last_restore_timestamp_seconds",
 		"End of the newest successful restore of the asset, where the vendor says which asset a restore was for.", "asset_id")
+	assetObservedDesc = newDesc("backup_asset_observed_timestamp_seconds",
+		"When the asset's state was last read, for a vendor whose assets are read one by one (Cloutility consumers): each is served with its own age.", "asset_id")
+	refreshItemsDesc = newDesc("backup_refresh_items",
+		"Items of a fan-out read (Cloutility consumers, CloverDX dashboards) at the end of the latest refresh, by freshness: fresh (read within cache_ttl), behind (read longer ago), unread (listed, never read).", "freshness")
+	refreshItemsObservedDesc = newDesc("backup_refresh_items_observed_timestamp_seconds",
+		"Quantiles of when the items of a fan-out read were last read, among those read: 0 is the oldest; time() minus the 0.05 quantile is the 95th percentile of their data age.", "quantile")
 	assetRestoreTestEveryDesc = newDesc("backup_asset_restore_test_interval_seconds",
 		"How often the asset must be restored, for the assets a restore_tests entry opts in; absent for the others.", "asset_id")
 

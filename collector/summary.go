@@ -123,7 +123,13 @@ func rpoViolated(cfg *config.Target, a *backup.Asset, at time.Time) bool {
 // assetFine holds for the assets that asset_metrics `unhealthy` leaves out:
 // protected, last status success, and within their RPO at time at.
 func assetFine(cfg *config.Target, a *backup.Asset, at time.Time) bool {
-	return a.Protected && a.LastStatus == backup.StatusSuccess && !rpoViolated(cfg, a, at)
+	return a.Protected && a.LastStatus == backup.StatusSuccess && !rpoViolated(cfg, a, at) && !behind(cfg, a, at)
+}
+
+// behind reports whether an asset read on its own was last read longer
+// than cache_ttl before at: its state may be out of date.
+func behind(cfg *config.Target, a *backup.Asset, at time.Time) bool {
+	return !a.Observed.IsZero() && at.Sub(a.Observed) > cfg.CacheTTL
 }
 
 // shownAssets returns the kept assets whose per-asset series the target's
