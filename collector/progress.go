@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -81,3 +82,32 @@ func nextRefresh(p *backup.Progress, start time.Time, ttl time.Duration) time.Ti
 func continues(p *backup.Progress) bool {
 	return p != nil && p.Pending > 0 && p.Read+p.Failed > 0
 }
+
+// checkBudget warns once, when a fan-out target's items are first listed,
+// that its request budget cannot keep up with them: reading each item once
+// (one request, the least an item costs) must fit in serve_stale_for, or
+// the estate is never served whole, and in cache_ttl, or its items fall
+// behind. The message names where the budget was set.
+func (t *Target) checkBudget(p *backup.Progress) {
+	rps := t.cfg.RequestsPerSecond
+	if t.budgetChecked || p == nil || p.Items == 0 || rps <= 0 {
+		return
+	}
+	t.budgetChecked = true
+	pass := time.Duration(float64(p.Items) / rps * float64(time.Second))
+	need := func(within time.Duration) float64 { return float64(p.Items) / within.Seconds() }
+	switch ttl := t.cfg.CacheTTL - t.cfg.CacheTTL/8; {
+	case t.cfg.ServeStaleFor > 0 && pass > t.cfg.ServeStaleFor:
+		t.logger.Warn("the request budget cannot read every item within serve_stale_for: items will be dropped before they are read again",
+			"budget", t.cfg.BudgetKey, "requests_per_second", rps, "items", p.Items, "one_pass", pass.Round(time.Second),
+			"serve_stale_for", t.cfg.ServeStaleFor, "least_requests_per_second", roundUp(need(t.cfg.ServeStaleFor)),
+			"recommended_requests_per_second", roundUp(need(ttl)))
+	case pass > ttl:
+		t.logger.Warn("the request budget cannot read every item within cache_ttl: backup_refresh_items{freshness=\"behind\"} shows those left behind",
+			"budget", t.cfg.BudgetKey, "requests_per_second", rps, "items", p.Items, "one_pass", pass.Round(time.Second),
+			"cache_ttl", t.cfg.CacheTTL, "recommended_requests_per_second", roundUp(need(ttl)))
+	}
+}
+
+// roundUp rounds a rate up to a tenth.
+func roundUp(v float64) float64 { return math.Ceil(v*10) / 10 }

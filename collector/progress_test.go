@@ -1,7 +1,10 @@
 package collector
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +12,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/backup-exporter/backup_exporter/backup"
+	"github.com/backup-exporter/backup_exporter/config"
 )
 
 // scrapeFamilies scrapes every target once and returns what it served.
@@ -159,5 +163,42 @@ func TestFanOutContinues(t *testing.T) {
 	}
 	if n := f.calls.Load(); n != 2 {
 		t.Errorf("%d refreshes, want 2: the first slice and its continuation", n)
+	}
+}
+
+// TestCheckBudget checks the warning that a fan-out target's request
+// budget cannot keep up with its items, naming where the budget was set.
+func TestCheckBudget(t *testing.T) {
+	tests := []struct {
+		name  string
+		rps   float64
+		items int
+		want  string // a part of the one warning; "" for none
+	}{
+		{"enough", 60, 12500, ""},
+		{"no budget: nothing to check", 0, 12500, ""},
+		{"behind cache_ttl", 10, 12500, `cannot read every item within cache_ttl`},
+		{"never within serve_stale_for", 2, 12500, `least_requests_per_second=3.5`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			tc := config.VendorDefaults(config.VendorCloutility)
+			tc.RequestsPerSecond = tt.rps
+			tg := &Target{cfg: config.Target{Settings: tc, BudgetKey: "exporter.yml:9: targets[0].requests_per_second"},
+				logger: slog.New(slog.NewTextHandler(&logs, nil))}
+			p := &backup.Progress{Items: tt.items}
+			tg.checkBudget(p)
+			tg.checkBudget(p)
+			got := logs.String()
+			switch {
+			case tt.want == "" && got != "":
+				t.Errorf("warned: %s", got)
+			case tt.want != "" && (!strings.Contains(got, tt.want) || !strings.Contains(got, "exporter.yml:9: targets[0].requests_per_second")):
+				t.Errorf("log %q, want %q and the key", got, tt.want)
+			case strings.Count(got, "level=WARN") > 1:
+				t.Errorf("warned more than once: %s", got)
+			}
+		})
 	}
 }

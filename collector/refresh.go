@@ -106,6 +106,7 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 		is.addVendor(snap.Issues)
 		if snap.Progress != nil {
 			t.self.itemErrors(snap.Progress.Failed)
+			t.checkBudget(snap.Progress)
 		}
 		t.progress = snap.Progress
 	}

@@ -48,6 +48,9 @@ type Target struct {
 	// progress is the latest fan-out progress; nil for a client that
 	// reads everything at every refresh.
 	progress *backup.Progress
+	// budgetChecked is set once the request budget was checked against
+	// the estate's size.
+	budgetChecked bool
 
 	mu       sync.Mutex
 	inflight chan struct{} // closed when the refresh in flight ends; nil when none

@@ -39,7 +39,9 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 		schedules[i] = &st.schedule
 	}
 	due, _ := httpapi.DueFirst(schedules, start)
-	stopAt := httpapi.SliceEnd(ctx, start, !c.readAny)
+	// The slice counts from the end of the listing, which may itself take
+	// a while on a large portal.
+	stopAt := httpapi.SliceEnd(ctx, c.now(), !c.readAny)
 
 	var (
 		mu                             sync.Mutex
