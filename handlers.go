@@ -13,7 +13,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/prometheus/common/expfmt"
 )
 
 // server holds what the HTTP routes share.
@@ -69,7 +68,7 @@ func (s *server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.logger.Error("Some self metrics were left out of the answer", "err", err)
 	}
-	format := expfmt.NegotiateIncludingOpenMetrics(r.Header)
+	format := negotiateFormat(r.Header)
 	gzip := acceptsGzip(r.Header)
 	w.Header().Set("Content-Type", string(format))
 	out := io.Writer(w)
@@ -100,7 +99,7 @@ func (s *server) serveProbe(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := s.scrapeContext(r)
 	defer cancel()
-	format := expfmt.NegotiateIncludingOpenMetrics(r.Header)
+	format := negotiateFormat(r.Header)
 	gzip := acceptsGzip(r.Header)
 	body, err := exp.Scrape(ctx, name).Encode(format, gzip)
 	if err != nil {

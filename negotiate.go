@@ -7,7 +7,19 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/prometheus/common/expfmt"
 )
+
+// scrapeFormats are the exposition formats a scrape may be answered in, most
+// preferred first: the same offers promhttp makes with EnableOpenMetrics, so
+// /metrics and /probe answer every Accept header as promhttp would.
+var scrapeFormats = expfmt.DefaultOpenMetricsAcceptedFormats()
+
+// negotiateFormat picks the exposition format for a scrape's Accept header.
+func negotiateFormat(h http.Header) expfmt.Format {
+	return expfmt.NegotiateAccept(h, scrapeFormats...)
+}
 
 // gzipWriters are reused across scrapes: a gzip.Writer holds about a
 // megabyte of compression state.

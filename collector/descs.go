@@ -6,7 +6,7 @@ import "github.com/prometheus/client_golang/prometheus"
 // one carries `target` and `vendor` first; they are shared by all targets.
 var (
 	upDesc = newDesc("backup_up",
-		"1 if every part of the latest refresh of this target succeeded.")
+		"1 if the latest refresh of this target read its assets; each part's own result is in backup_collector_success.")
 	collectorSuccessDesc = newDesc("backup_collector_success",
 		"1 if this part of the latest refresh succeeded; a failed part's data is the last good one.", "collector")
 	refreshDurationDesc = newDesc("backup_refresh_duration_seconds",

@@ -63,7 +63,8 @@ type TargetStatus struct {
 	// Name and Vendor are the target's labels; URL its API (password
 	// hidden).
 	Name, Vendor, URL string
-	// Up is true when every part of the latest refresh succeeded.
+	// Up is true when the latest refresh read the target's assets
+	// (backup_up); LastError names any other part that failed.
 	Up bool
 	// LastRefresh is when the latest refresh ended; zero before the first.
 	LastRefresh time.Time

@@ -118,13 +118,18 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 	if _, ok := t.good[backup.PartAssets]; !ok {
 		t.assets = 0
 	}
-	up := len(problems) == 0
+	// backup_up answers "were the assets read?", the question every
+	// per-asset answer depends on: an optional part failing (a 403 on
+	// restores, say) shows in its backup_collector_success only and must
+	// not silence the per-asset alerts of a target whose assets are fresh.
+	up := err == nil && snap.Attempted(backup.PartAssets) && !failed[backup.PartAssets]
+	complete := len(problems) == 0
 	lastError := strings.Join(problems, "; ")
-	t.self.refreshed(up)
-	if up {
+	t.self.refreshed(complete)
+	if complete {
 		t.lastSuccess = end
 	}
-	t.logState(up, err != nil, failed, lastError)
+	t.logState(complete, err != nil, failed, lastError)
 	v := t.newView(up, failed, start, end, lastError, is, err)
 	// Last: building the view may leave series out too.
 	t.issues.report(t.logger, is)
@@ -233,12 +238,12 @@ func (t *Target) newView(up bool, failed map[backup.Part]bool, start, end time.T
 
 // logState logs a refresh's outcome when it differs from the previous one:
 // a target failing for hours logs once, not at every refresh.
-func (t *Target) logState(up, fetchFailed bool, failed map[backup.Part]bool, lastError string) {
+func (t *Target) logState(complete, fetchFailed bool, failed map[backup.Part]bool, lastError string) {
 	state := "ok"
 	switch {
 	case fetchFailed:
 		state = "error"
-	case !up:
+	case !complete:
 		var parts []string
 		for _, p := range backup.Parts {
 			if failed[p] {
@@ -253,11 +258,11 @@ func (t *Target) logState(up, fetchFailed bool, failed map[backup.Part]bool, las
 	previous := t.state
 	t.state = state
 	switch {
-	case up && previous != "":
+	case complete && previous != "":
 		t.logger.Info("refresh succeeds again")
 	case fetchFailed:
 		t.logger.Warn("refresh failed", "err", lastError)
-	case !up:
+	case !complete:
 		t.logger.Warn("refresh partly failed: the failed parts serve their last good data", "err", lastError)
 	}
 }

@@ -63,26 +63,3 @@ type rawTarget struct {
 	PasswordFile  string   `yaml:"password_file,omitempty"`
 	BusinessUnits []string `yaml:"business_units,omitempty"`
 }
-
-// vendorKeys says which vendors use each vendor-specific target key; a key
-// set on a target of another vendor is an error rather than silently unused.
-var vendorKeys = []struct {
-	key     string
-	vendors []string
-}{
-	{"bearer_token", []string{VendorClumio}},
-	{"bearer_token_file", []string{VendorClumio}},
-	{"organizational_unit", []string{VendorClumio}},
-	{"restore_drills", []string{VendorClumio}},
-	{"api_key", []string{VendorCleverFox}},
-	{"api_key_file", []string{VendorCleverFox}},
-	{"client_id", []string{VendorCloutility}},
-	{"origin", []string{VendorCloutility}},
-	{"business_units", []string{VendorCloutility}},
-	{"username", []string{VendorCloutility, VendorCloverDX}},
-	{"password", []string{VendorCloutility, VendorCloverDX}},
-	{"password_file", []string{VendorCloutility, VendorCloverDX}},
-}
-
-// vendors lists the valid `vendor` values, in the order messages name them.
-var vendors = []string{VendorClumio, VendorCleverFox, VendorCloutility, VendorCloverDX}

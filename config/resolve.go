@@ -99,55 +99,38 @@ func (l *loader) resolveTarget(path string, r *rawTarget, defaults Settings, raw
 		l.checkNonEmpty(path+".exclude.tenants", r.Exclude.Tenants)
 		l.checkNonEmpty(path+".exclude.asset_types", r.Exclude.AssetTypes)
 	}
-	if l.checkVendor(path, r.Vendor) {
-		l.resolveCredentials(path, r, &t)
+	if spec, ok := l.checkVendor(path, r.Vendor); ok {
+		spec.credentials(l, path, r, &t)
 	}
 	return t
 }
 
 // checkVendor checks the vendor name and that no key of another vendor is
-// set. It reports whether the vendor is known.
-func (l *loader) checkVendor(path, vendor string) bool {
+// set. It returns the vendor's row, or false when the vendor is unknown.
+func (l *loader) checkVendor(path, vendor string) (vendorSpec, bool) {
 	p := path + ".vendor"
+	names := Vendors()
+	spec, known := vendorSpecOf(vendor)
 	switch {
 	case l.failed[p]:
-		return false
+		return vendorSpec{}, false
 	case vendor == "":
-		l.errorf(p, "required (one of %s)", orList(vendors))
-		return false
-	case !slices.Contains(vendors, vendor):
-		hint := didYouMean(vendor, vendors)
+		l.errorf(p, "required (one of %s)", orList(names))
+		return vendorSpec{}, false
+	case !known:
+		hint := didYouMean(vendor, names)
 		if hint == "" {
-			hint = " (want " + orList(vendors) + ")"
+			hint = " (want " + orList(names) + ")"
 		}
 		l.errorf(p, "unknown vendor %q%s", vendor, hint)
-		return false
+		return vendorSpec{}, false
 	}
-	for _, vk := range vendorKeys {
-		if l.has(join(path, vk.key)) && !slices.Contains(vk.vendors, vendor) {
-			l.errorf(join(path, vk.key), "not a %s key (%s is for %s)", vendor, vk.key, orList(vk.vendors))
+	for _, key := range vendorOnlyKeys() {
+		if owners := vendorsWithKey(key); l.has(join(path, key)) && !slices.Contains(owners, vendor) {
+			l.errorf(join(path, key), "not a %s key (%s is for %s)", vendor, key, orList(owners))
 		}
 	}
-	return true
-}
-
-// resolveCredentials reads the credentials the target's vendor needs.
-func (l *loader) resolveCredentials(path string, r *rawTarget, t *Target) {
-	switch r.Vendor {
-	case VendorClumio:
-		t.BearerToken = l.secret(path, "bearer_token", r.BearerToken, r.BearerTokenFile)
-	case VendorCleverFox:
-		t.APIKey = l.secret(path, "api_key", r.APIKey, r.APIKeyFile)
-	case VendorCloutility:
-		l.required(path+".client_id", r.ClientID)
-		l.required(path+".origin", r.Origin)
-		l.required(path+".username", r.Username)
-		t.Password = l.secret(path, "password", r.Password, r.PasswordFile)
-		l.checkNonEmpty(path+".business_units", r.BusinessUnits)
-	case VendorCloverDX:
-		l.required(path+".username", r.Username)
-		t.Password = l.secret(path, "password", r.Password, r.PasswordFile)
-	}
+	return spec, true
 }
 
 // resolveTLS checks tls_config and anchors its files at the config's

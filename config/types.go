@@ -6,14 +6,6 @@ import (
 	"github.com/prometheus/common/model"
 )
 
-// Vendor names accepted in a target's `vendor` key.
-const (
-	VendorClumio     = "clumio"
-	VendorCleverFox  = "cleverfox"
-	VendorCloutility = "cloutility"
-	VendorCloverDX   = "cloverdx"
-)
-
 // Config is the whole exporter.yml after defaults, overrides and secrets have
 // been resolved.
 type Config struct {

@@ -5,24 +5,23 @@ import (
 	"time"
 )
 
-// vendorDefaults are the settings in which a vendor differs from
-// DefaultSettings. Cloutility and CloverDX are read item by item (one
-// request or more per consumer, per dashboard): with the global defaults a
-// portal of thousands of consumers would be read at max_concurrency's full
-// rate for ever and still never be fresh. Their defaults bound the rate
-// (requests_per_second, the request budget) and read at a cadence that an
-// estate of 12,500 consumers or 2,000 dashboards fits in (README, "Large
-// estates"). Each applies only where neither the target nor `defaults`
-// sets the key.
-var vendorDefaults = map[string]vendorDefault{
+// The defaults of the vendors read item by item. Cloutility and CloverDX
+// are read one request or more per consumer, per dashboard: with the
+// global defaults a portal of thousands of consumers would be read at
+// max_concurrency's full rate for ever and still never be fresh. Their
+// defaults bound the rate (requests_per_second, the request budget) and
+// read at a cadence that an estate of 12,500 consumers or 2,000 dashboards
+// fits in (README, "Large estates"). Each applies only where neither the
+// target nor `defaults` sets the key.
+var (
 	// 12,500 consumers: a cold pass of about 51,600 requests in 14 min
 	// at 60/s; then about 22/s to read each consumer's jobs every 10 min,
 	// its node every hour and its report once a day.
-	VendorCloutility: {CacheTTL: 10 * time.Minute, InventoryTTL: time.Hour, RequestsPerSecond: 60},
-	// 2,000 dashboards: a cold pass in about a minute and a half at
-	// 30/s; then about 7/s to read each one's monitors every 5 min.
-	VendorCloverDX: {CacheTTL: 5 * time.Minute, InventoryTTL: time.Hour, RequestsPerSecond: 30},
-}
+	cloutilityDefaults = vendorDefault{CacheTTL: 10 * time.Minute, InventoryTTL: time.Hour, RequestsPerSecond: 60}
+	// 2,000 dashboards: a cold pass in about a minute and a half at 30/s;
+	// then about 7/s to read each one's monitors every 5 min.
+	cloverDXDefaults = vendorDefault{CacheTTL: 5 * time.Minute, InventoryTTL: time.Hour, RequestsPerSecond: 30}
+)
 
 // vendorDefault is one vendor's row of vendorDefaults; a zero field keeps
 // DefaultSettings'.
@@ -35,7 +34,8 @@ type vendorDefault struct {
 // config says nothing: DefaultSettings with the vendor's own defaults.
 func VendorDefaults(vendor string) Settings {
 	s := DefaultSettings
-	vendorDefaults[vendor].apply(&s, rawSettings{})
+	spec, _ := vendorSpecOf(vendor)
+	spec.defaults.apply(&s, rawSettings{})
 	return s
 }
 
@@ -76,7 +76,9 @@ func mergedKeys(target, defaults rawSettings) rawSettings {
 // budget.
 func (l *loader) resolveVendorSettings(path string, t *Target, target, defaults rawSettings) {
 	keys := mergedKeys(target, defaults)
-	d, fanOut := vendorDefaults[t.Vendor]
+	spec, _ := vendorSpecOf(t.Vendor)
+	d := spec.defaults
+	fanOut := d != (vendorDefault{})
 	d.apply(&t.Settings, keys)
 	if keys.InventoryTTL == nil && t.InventoryTTL < t.CacheTTL {
 		t.InventoryTTL = t.CacheTTL

@@ -65,7 +65,7 @@ func overview() *dashboard.DashboardBuilder {
 		}).Thresholds(thresholds("green", step(1, "orange"))).ColorMode(common.BigValueColorModeBackground)).
 		WithPanel(build(stat.NewPanelBuilder(), panel{
 			title:       "Targets down",
-			description: "Targets whose latest refresh failed in at least one part (backup_up 0, BackupTargetDown).",
+			description: "Targets whose latest refresh could not read their assets (backup_up 0, BackupTargetDown); a failing optional part shows in backup_collector_success instead.",
 			unit:        units.Short, w: 3, h: 5,
 			queries: []query{{expr: `count(backup_up{` + selTarget + `} == 0) or vector(0)`, instant: true}},
 		}).Thresholds(thresholds("green", step(1, "red"))).ColorMode(common.BigValueColorModeBackground)).
@@ -164,7 +164,7 @@ func overview() *dashboard.DashboardBuilder {
 		}).Mappings(valueText(map[string][2]string{"0": {"passing", "green"}, "1": {"warning", "orange"}, "2": {"failing", "red"}}))).
 		WithPanel(build(statetimeline.NewPanelBuilder(), panel{
 			title:       "Target health",
-			description: "backup_up of each target: up when every part of its latest refresh succeeded. While a target is down its per-asset alerts are held back.",
+			description: "backup_up of each target: up when its latest refresh read its assets. While a target has been down for 10 minutes its per-asset alerts are held back.",
 			unit:        units.NoUnit, w: 12, h: 8,
 			queries: []query{{expr: `backup_up{` + selTarget + `}`, legend: "{{target}}"}},
 		}).Mappings(valueText(map[string][2]string{"0": {"down", "red"}, "1": {"up", "green"}}))).

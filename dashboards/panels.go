@@ -3,12 +3,16 @@ package dashboards
 import (
 	"fmt"
 
+	"github.com/grafana/grafana-foundation-sdk/go/bargauge"
 	"github.com/grafana/grafana-foundation-sdk/go/cog"
 	"github.com/grafana/grafana-foundation-sdk/go/cog/variants"
 	"github.com/grafana/grafana-foundation-sdk/go/common"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
+	"github.com/grafana/grafana-foundation-sdk/go/stat"
+	"github.com/grafana/grafana-foundation-sdk/go/statetimeline"
 	"github.com/grafana/grafana-foundation-sdk/go/table"
+	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
 )
 
 // Label selectors shared by the queries. Every multi-value variable has the
@@ -107,12 +111,48 @@ type panelBuilder[B any] interface {
 
 // build applies p to the SDK builder b, which sets the visualisation.
 func build[B panelBuilder[B]](b B, p panel) B {
+	grafanaDefaults(b)
 	b = b.Title(p.title).Description(p.description).Unit(p.unit).
 		Datasource(datasource).Span(p.w).Height(p.h)
 	for i, q := range p.queries {
 		b = b.WithTarget(q.builder(string(rune('A' + i))))
 	}
 	return b
+}
+
+// grafanaDefaults sets the options Grafana gives a new panel of b's kind.
+// The SDK's panel builders start from Go's zero values instead: a legend with
+// showLegend false, a tooltip with mode "", a reducer with no calculation and
+// an orientation "", which would hide every graph's legend. A caller's own
+// settings, chained after build, still win.
+func grafanaDefaults(b any) {
+	switch b := b.(type) {
+	case *timeseries.PanelBuilder:
+		b.Legend(shownLegend()).Tooltip(singleTooltip())
+	case *statetimeline.PanelBuilder:
+		b.Legend(shownLegend()).Tooltip(singleTooltip())
+	case *stat.PanelBuilder:
+		b.ReduceOptions(lastNotNull()).Orientation(common.VizOrientationAuto)
+	case *bargauge.PanelBuilder:
+		b.ReduceOptions(lastNotNull()).Orientation(common.VizOrientationAuto)
+	}
+}
+
+// shownLegend is Grafana's default legend: a list below the graph.
+func shownLegend() *common.VizLegendOptionsBuilder {
+	return common.NewVizLegendOptionsBuilder().ShowLegend(true).
+		DisplayMode(common.LegendDisplayModeList).Placement(common.LegendPlacementBottom).Calcs([]string{})
+}
+
+// singleTooltip is Grafana's default tooltip: the hovered series only.
+func singleTooltip() *common.VizTooltipOptionsBuilder {
+	return common.NewVizTooltipOptionsBuilder().Mode(common.TooltipDisplayModeSingle).Sort(common.SortOrderNone)
+}
+
+// lastNotNull reduces a series to its last non-null value, as Grafana does by
+// default for stat and bar gauge panels.
+func lastNotNull() *common.ReduceDataOptionsBuilder {
+	return common.NewReduceDataOptionsBuilder().Calcs([]string{"lastNotNull"})
 }
 
 // newTable is a table panel whose footer reducer is an empty list: left

@@ -19,6 +19,7 @@ import (
 
 	"github.com/alecthomas/kingpin/v2"
 
+	"github.com/backup-exporter/backup_exporter/config"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/cleverfox/cleverfoxfake"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/cloutility/cloutilityfake"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/cloverdx/cloverdxfake"
@@ -47,12 +48,7 @@ func main() {
 		failRestores  = app.Flag("clumio.fail-restores", "Make the Clumio restore tasks of these protection groups (id or name) fail, as a restore drill's would. Repeatable.").Strings()
 		faults        = registerFaultFlags(app)
 	)
-	fakes := []*fake{
-		{name: "clumio", listen: app.Flag("clumio.listen", "Address of the Clumio fake; empty to not serve it.").Default("127.0.0.1:19101").String()},
-		{name: "cleverfox", tls: true, listen: app.Flag("cleverfox.listen", "Address of the CleverFox fake (TLS); empty to not serve it.").Default("127.0.0.1:19102").String()},
-		{name: "cloutility", listen: app.Flag("cloutility.listen", "Address of the Cloutility fake; empty to not serve it.").Default("127.0.0.1:19103").String()},
-		{name: "cloverdx", listen: app.Flag("cloverdx.listen", "Address of the CloverDX fake; empty to not serve it.").Default("127.0.0.1:19104").String()},
-	}
+	fakes := registerFakes(app)
 	kingpin.MustParse(app.Parse(os.Args[1:]))
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 
@@ -124,6 +120,17 @@ func main() {
 	}
 	for _, srv := range servers {
 		_ = srv.Close()
+	}
+}
+
+// registerFakes declares one fake per vendor, in config.Vendors() order
+// (a test holds the two lists together), each with its --<vendor>.listen flag.
+func registerFakes(app *kingpin.Application) []*fake {
+	return []*fake{
+		{name: config.VendorClumio, listen: app.Flag("clumio.listen", "Address of the Clumio fake; empty to not serve it.").Default("127.0.0.1:19101").String()},
+		{name: config.VendorCleverFox, tls: true, listen: app.Flag("cleverfox.listen", "Address of the CleverFox fake (TLS); empty to not serve it.").Default("127.0.0.1:19102").String()},
+		{name: config.VendorCloutility, listen: app.Flag("cloutility.listen", "Address of the Cloutility fake; empty to not serve it.").Default("127.0.0.1:19103").String()},
+		{name: config.VendorCloverDX, listen: app.Flag("cloverdx.listen", "Address of the CloverDX fake; empty to not serve it.").Default("127.0.0.1:19104").String()},
 	}
 }
 

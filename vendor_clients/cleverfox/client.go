@@ -45,6 +45,8 @@ type Client struct {
 // New returns the client of target t. It refuses a URL that is not https:
 // the API key travels in every request's Basic auth header. TLS 1.2 or newer
 // is the HTTP layer's minimum unless tls_config raises it.
+// t is the resolved target (config.Load applied the defaults and checked
+// the ranges), so its settings are used as they are.
 func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() time.Time) (*Client, error) {
 	u, err := url.Parse(t.URL)
 	if err != nil || u.Host == "" {
@@ -62,18 +64,6 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 	if now == nil {
 		now = time.Now
 	}
-	pageSize := t.PageSize
-	if pageSize <= 0 {
-		pageSize = config.DefaultSettings.PageSize
-	}
-	lookback, history := t.Lookback, t.History
-	if lookback <= 0 {
-		lookback = config.DefaultSettings.Lookback
-	}
-	if history <= 0 {
-		history = config.DefaultSettings.History
-	}
-	history = max(history, lookback)
 	// Quirk: the user name is the partner API key and the password "does
 	// not matter"; it is sent empty.
 	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte(t.APIKey.Reveal()+":"))
@@ -82,9 +72,9 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 		logger:   logger,
 		now:      now,
 		header:   http.Header{"Authorization": {auth}, "Accept": {"application/json"}},
-		pageSize: pageSize,
-		lookback: lookback,
-		history:  history,
+		pageSize: t.PageSize,
+		lookback: t.Lookback,
+		history:  t.History,
 		zones:    newZones(logger),
 		logs:     newLogHistory(),
 

@@ -58,6 +58,8 @@ type Client struct {
 
 // New returns a client for target t. It needs client_id, origin, username
 // and password; business_units is optional.
+// t is the resolved target (config.Load applied the defaults and checked
+// the ranges), so its settings are used as they are.
 func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() time.Time) (*Client, error) {
 	var missing []string
 	for _, kv := range [][2]string{{"client_id", t.ClientID}, {"origin", t.Origin}, {"username", t.Username}, {"password_file", t.Password.Reveal()}} {
@@ -95,17 +97,12 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 	for _, b := range t.BusinessUnits {
 		c.roots = append(c.roots, ID(strings.TrimSpace(b)))
 	}
-	if c.lookback <= 0 {
-		c.lookback = config.DefaultSettings.Lookback
-	}
+	// A zero cache_ttl would make every item due at once, always.
 	if c.cacheTTL <= 0 {
 		c.cacheTTL = config.DefaultSettings.CacheTTL
 	}
 	if c.inventoryTTL < c.cacheTTL {
 		c.inventoryTTL = c.cacheTTL
-	}
-	if c.history < c.lookback {
-		c.history = c.lookback
 	}
 	return c, nil
 }

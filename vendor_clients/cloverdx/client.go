@@ -54,6 +54,8 @@ type Client struct {
 // New returns the client of target t. The URL is the server root (such as
 // https://etl.example.com/clover); t.Username and t.Password are sent with
 // HTTP Basic on every request.
+// t is the resolved target (config.Load applied the defaults and checked
+// the ranges), so its settings are used as they are.
 func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() time.Time) (*Client, error) {
 	if t.Username == "" || t.Password == "" {
 		return nil, errors.New("cloverdx: username and password_file are required")
@@ -97,20 +99,12 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 		u.RawQuery = ""
 		c.liveness = u.String()
 	}
-	if c.pageSize <= 0 {
-		c.pageSize = config.DefaultSettings.PageSize
-	}
-	if c.lookback <= 0 {
-		c.lookback = config.DefaultSettings.Lookback
-	}
+	// A zero cache_ttl would make every item due at once, always.
 	if c.cacheTTL <= 0 {
 		c.cacheTTL = config.DefaultSettings.CacheTTL
 	}
 	if c.inventoryTTL < c.cacheTTL {
 		c.inventoryTTL = c.cacheTTL
-	}
-	if c.history < c.lookback {
-		c.history = max(c.lookback, config.DefaultSettings.History)
 	}
 	return c, nil
 }

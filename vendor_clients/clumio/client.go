@@ -57,6 +57,8 @@ type Client struct {
 }
 
 // New returns a client for target t. All its requests go through api.
+// t is the resolved target (config.Load applied the defaults and checked
+// the ranges), so its settings are used as they are.
 func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() time.Time) (*Client, error) {
 	if t.BearerToken.Reveal() == "" {
 		return nil, fmt.Errorf("clumio: target %q: a bearer token is required", t.Name)
@@ -80,15 +82,6 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 
 		inventoryTTL: t.InventoryTTL,
 		inventories:  make([]httpapi.Reused[[]inventoryItem], len(assetKinds)),
-	}
-	if c.pageSize <= 0 {
-		c.pageSize = config.DefaultSettings.PageSize
-	}
-	if c.lookback <= 0 {
-		c.lookback = config.DefaultSettings.Lookback
-	}
-	if c.history <= 0 {
-		c.history = config.DefaultSettings.History
 	}
 	resources := []resource{tasksResource, alertsResource, policiesResource, orgUnitsResource, endpointsResource, pgBackupsResource, s3BackupsResource}
 	for _, k := range assetKinds {
