@@ -53,8 +53,9 @@ type consumerState struct {
 	hasJobs bool
 	jobsDue time.Time
 	// filespaceBackup is the newest lastBackupEnd of the node's filespaces,
-	// read with the jobs while no backup job ever succeeded.
+	// read every inventory_ttl while no backup job ever succeeded.
 	filespaceBackup time.Time
+	filespacesDue   time.Time
 
 	// observed is when the consumer's jobs, its state, were last read.
 	observed time.Time
@@ -118,15 +119,17 @@ func (c *Client) readConsumer(ctx context.Context, st *consumerState, now time.T
 }
 
 // readJobsAndFilespaces reads the consumer's new jobs and, while no backup
-// job ever succeeded, its filespaces, which still say when a backup of a
-// node without scheduled jobs last ended.
+// job ever succeeded, its filespaces when due, which still say when a
+// backup of a node without scheduled jobs last ended.
 func (c *Client) readJobsAndFilespaces(ctx context.Context, path string, st *consumerState, now time.Time) error {
 	jobs, err := c.readJobs(ctx, path, st, now)
 	if err != nil {
 		return err
 	}
 	st.remember(jobs)
-	if st.node != nil && st.lastSuccess.IsZero() {
+	// The filespaces change with backups that no job records: read them
+	// with the node, every inventory_ttl, not with every jobs read.
+	if st.node != nil && st.lastSuccess.IsZero() && !now.Before(st.filespacesDue) {
 		var fs list[filespace]
 		err := c.get(ctx, "/bunits/{bunit}/consumers/{consumer}/node/filespaces", path+"/node/filespaces",
 			url.Values{"tsmSync": {"false"}}, &fs) // tsmSync=true would force a slow sync with the server
@@ -138,6 +141,7 @@ func (c *Client) readJobsAndFilespaces(ctx context.Context, path string, st *con
 				st.filespaceBackup = f.LastBackupEnd.Time
 			}
 		}
+		st.filespacesDue = now.Add(c.inventoryTTL)
 	}
 	st.jobs, st.hasJobs, st.jobsDue = jobs, true, httpapi.ReadEarly(now, c.cacheTTL)
 	st.observed = now

@@ -176,9 +176,9 @@ func derefD(p *time.Duration) any {
 // route: on the cold one, the listing and per consumer the node, the latest
 // report, the first job and the jobs, and the filespaces of a node with no
 // successful backup; on the warm one, a cache_ttl later, only what is due:
-// the jobs (and the first job of a consumer that had none yet, and the
-// filespaces again). The listing and the nodes wait for inventory_ttl, the
-// reports for the next day's report.
+// the jobs (and the first job of a consumer that had none yet). The
+// listing, the nodes and the filespaces wait for inventory_ttl, the reports
+// for the next day's report.
 func TestRequestBudget(t *testing.T) {
 	const consumers, bunits = 48, 5
 	clk := &clock{t: testNow}
@@ -218,9 +218,8 @@ func TestRequestBudget(t *testing.T) {
 	}
 	cold := maps(base, map[string]int{"/v1/oauth": 1, "/v1/me": 1, consumerPath + "/jobs/first": consumers})
 	warm := map[string]int{
-		consumerPath + "/jobs":            withJobs,
-		consumerPath + "/jobs/first":      consumers - withJobs,
-		consumerPath + "/node/filespaces": noSuccess,
+		consumerPath + "/jobs":       withJobs,
+		consumerPath + "/jobs/first": consumers - withJobs,
 	}
 
 	for _, step := range []struct {
