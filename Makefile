@@ -22,11 +22,12 @@ LDFLAGS := -s -w \
 export CGO_ENABLED ?= 0
 
 include tools.mk
+include release.mk
 
 # The race detector needs cgo, so a C compiler. Without one the unit tests run without -race, and say so.
 RACE := $(if $(shell command -v $(or $(CC),gcc) 2>/dev/null),-race)
 
-.PHONY: help tools build test unit lint fmt-check vet staticcheck rules e2e demo bench bench-scale soak soak-ci fuzz docker generate clean
+.PHONY: help tools build test unit lint fmt-check vet staticcheck rules e2e demo bench bench-scale soak soak-ci fuzz docker docker-buildx generate clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -90,11 +91,24 @@ fuzz: ## run each fuzz target for FUZZTIME (default 1m), one after the other; a 
 generate: ## regenerate the dashboards' JSON from their Go code
 	$(GO) run ./dashboards/cmd/gen -dir dashboards
 
-docker: ## build the container image (needs a Docker engine)
-	docker build --build-arg VERSION=$(VERSION) --build-arg REVISION=$(REVISION) -t $(DOCKER_IMAGE) .
+# The image's build arguments: the stamps of make build, the date in RFC 3339 for the OCI created label.
+DOCKER_BUILD_ARGS = --build-arg VERSION=$(VERSION) --build-arg REVISION=$(REVISION) --build-arg BRANCH=$(BRANCH) \
+	--build-arg BUILD_USER=$(BUILD_USER) --build-arg BUILD_DATE=$(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+# The platforms of the base image (distroless static) that the release also builds binaries for.
+DOCKER_PLATFORMS ?= linux/amd64,linux/arm64,linux/arm/v7,linux/ppc64le,linux/s390x
+# Where docker buildx puts the multi-platform image: an OCI layout archive by default, as a multi-platform
+# image cannot be loaded into a local engine; DOCKER_BUILDX_OUTPUT=--push pushes DOCKER_IMAGE to its registry.
+DOCKER_BUILDX_OUTPUT ?= --output type=oci,dest=$(RELEASE_DIR)/backup_exporter-$(VERSION).oci.tar
 
-clean:
-	rm -rf $(BIN_DIR)
+docker: ## build the container image for this machine's platform (needs a Docker engine)
+	docker build $(DOCKER_BUILD_ARGS) -t $(DOCKER_IMAGE) .
+
+docker-buildx: ## build the image for DOCKER_PLATFORMS with docker buildx (needs a Docker engine with buildx)
+	@mkdir -p $(RELEASE_DIR)
+	docker buildx build --platform $(DOCKER_PLATFORMS) $(DOCKER_BUILD_ARGS) -t $(DOCKER_IMAGE) $(DOCKER_BUILDX_OUTPUT) .
+
+clean: ## remove bin/ and the release artifacts
+	rm -rf $(BIN_DIR) $(RELEASE_DIR)
 
 bench-scale: build ## the scripted runs of BENCHMARKS.md at MSP scale (long; timed, never part of test)
 	CGO_ENABLED=1 $(GO) test -tags scale -count=1 -v -timeout 120m -run '^TestScale' ./collector/ ./e2e/

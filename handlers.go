@@ -3,16 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/backup-exporter/backup_exporter/collector"
 )
 
 // server holds what the HTTP routes share.
@@ -24,8 +23,11 @@ type server struct {
 	timeoutOffset time.Duration
 	slots         chan struct{}
 	telemetryPath string
+	// grafanaURL is --web.grafana-url: where the landing page links the
+	// dashboards; empty for no links.
+	grafanaURL string
 	// ready latches once every target of the start-up configuration has
-	// ended its first refresh; see serveReady.
+	// ended its first refresh; see readiness.
 	ready atomic.Bool
 }
 
@@ -34,13 +36,10 @@ func (s *server) routes() (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	mux.Handle(s.telemetryPath, s.limited(http.HandlerFunc(s.serveMetrics)))
 	mux.Handle("/probe", s.limited(http.HandlerFunc(s.serveProbe)))
-	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
-		fmt.Fprintln(w, "Healthy")
-	})
-	mux.HandleFunc("/-/ready", s.serveReady)
+	s.handleHealth(mux, true)
 	mux.HandleFunc("/-/reload", s.serveReload)
 	mux.HandleFunc("/config", s.serveConfig)
-	landing, err := newLandingPage(s.telemetryPath, s.reloader)
+	landing, err := newLandingPage(s.telemetryPath, s.grafanaURL, s.probeOnly, s.reloader)
 	if err != nil {
 		return nil, err
 	}
@@ -49,43 +48,30 @@ func (s *server) routes() (*http.ServeMux, error) {
 }
 
 // serveMetrics serves every target plus the exporter's own metrics, or only
-// the latter with --web.probe-only. The targets' series are written as the
-// bytes encoded once per refresh and format, merged with the self metrics
-// family by family: no registry, and no encoding of the targets' series.
+// the latter with --web.probe-only, both through the write path of /probe.
+// The targets' series are written as the bytes encoded once per refresh and
+// format, merged with the self metrics family by family: no registry, and
+// no encoding of the targets' series.
 func (s *server) serveMetrics(w http.ResponseWriter, r *http.Request) {
-	if s.probeOnly {
-		promhttp.HandlerFor(s.selfGatherer, promhttp.HandlerOpts{
-			ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelError),
-			ErrorHandling:     promhttp.ContinueOnError,
-			EnableOpenMetrics: true,
-		}).ServeHTTP(w, r)
-		return
+	enc := collector.NegotiateEncoding(r.Header)
+	targets := &collector.Exposition{}
+	if !s.probeOnly {
+		ctx, cancel := s.scrapeContext(r)
+		defer cancel()
+		targets = s.reloader.Exporter().Scrape(ctx)
 	}
-	ctx, cancel := s.scrapeContext(r)
-	defer cancel()
-	targets := s.reloader.Exporter().Scrape(ctx)
 	self, err := s.selfGatherer.Gather()
 	if err != nil {
 		s.logger.Error("Some self metrics were left out of the answer", "err", err)
 	}
-	format := negotiateFormat(r.Header)
-	gzip := acceptsGzip(r.Header)
-	w.Header().Set("Content-Type", string(format))
-	out := io.Writer(w)
-	if gzip {
-		w.Header().Set("Content-Encoding", "gzip")
-		zw := getGzipWriter(w)
-		defer putGzipWriter(zw)
-		out = zw
-	}
-	if err := targets.Write(out, format, self); err != nil {
+	if err := targets.Serve(w, enc, self); err != nil {
 		s.logger.Error("Some series were left out of the answer", "err", err)
 	}
 }
 
 // serveProbe serves one target's metrics, for sharding targets across
 // exporter replicas. A cached scrape is a copy of the bytes encoded at the
-// first scrape after the target's refresh that asked for the same format.
+// first scrape after the target's refresh that asked for the same encoding.
 func (s *server) serveProbe(w http.ResponseWriter, r *http.Request) {
 	name := r.URL.Query().Get("target")
 	if name == "" {
@@ -99,18 +85,9 @@ func (s *server) serveProbe(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := s.scrapeContext(r)
 	defer cancel()
-	format := negotiateFormat(r.Header)
-	gzip := acceptsGzip(r.Header)
-	body, err := exp.Scrape(ctx, name).Encode(format, gzip)
-	if err != nil {
+	if err := exp.Scrape(ctx, name).Serve(w, collector.NegotiateEncoding(r.Header), nil); err != nil {
 		s.logger.Error("Some series were left out of the answer", "target", name, "err", err)
 	}
-	w.Header().Set("Content-Type", string(format))
-	if gzip {
-		w.Header().Set("Content-Encoding", "gzip")
-	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	_, _ = w.Write(body)
 }
 
 // scrapeContext bounds a scrape by Prometheus' scrape timeout, less an offset
@@ -155,24 +132,6 @@ func newSlots(n int) chan struct{} {
 		return nil
 	}
 	return make(chan struct{}, n)
-}
-
-// serveReady answers 503, naming the targets still waited on, until every
-// target's first refresh has ended, well or badly (a target that is down is
-// ready: it serves backup_up 0); then 200 for good. A target that a reload
-// adds later does not make a serving replica unready: the others' data would
-// be lost for nothing while it warms up in the background. With
-// --web.probe-only nothing is fetched before it is probed, so there is
-// nothing to wait for.
-func (s *server) serveReady(w http.ResponseWriter, _ *http.Request) {
-	if !s.probeOnly && !s.ready.Load() {
-		if pending := s.reloader.Exporter().Pending(); len(pending) > 0 {
-			http.Error(w, "Not ready: waiting for the first refresh of "+strings.Join(pending, ", "), http.StatusServiceUnavailable)
-			return
-		}
-		s.ready.Store(true)
-	}
-	fmt.Fprintln(w, "Ready")
 }
 
 // serveReload reloads the configuration on POST. A failed reload answers 500

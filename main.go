@@ -4,23 +4,17 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
 	"github.com/prometheus/common/promslog"
 	promslogflag "github.com/prometheus/common/promslog/flag"
 	"github.com/prometheus/common/version"
-	"github.com/prometheus/exporter-toolkit/web"
 	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
 
 	"github.com/backup-exporter/backup_exporter/collector"
@@ -47,6 +41,8 @@ func run(args []string, stdout, stderr *os.File) int {
 		restoreDrills = app.Flag("restore-drills.enabled", "Run the targets' restore_drills (they create self-expiring restore endpoints). Enable it on one replica of an HA pair only.").Bool()
 		writeTimeout  = app.Flag("web.write-timeout", "Longest time to answer one request, a scrape's refresh included; past it a client that reads slowly is cut off and its scrape slot freed. Keep it above the longest target timeout.").Default("2m").Duration()
 		webFlags      = kingpinflag.AddFlags(app, ":9860")
+		grafanaURL    = app.Flag("web.grafana-url", "Grafana's base URL (https://grafana.example.com), where the dashboards of dashboards/ are provisioned: the landing page links them, per target too. Empty, the default, links none.").String()
+		healthAddress = app.Flag("web.health-listen-address", "Address of a second listener that serves only /-/healthy and /-/ready, over plain HTTP and without the authentication of --web.config.file, for probes that carry no credentials (kubelet's). Empty, the default, opens none.").String()
 	)
 	logConfig := &promslog.Config{}
 	promslogflag.AddFlags(app, logConfig)
@@ -58,6 +54,11 @@ func run(args []string, stdout, stderr *os.File) int {
 	}
 	logConfig.Writer = stderr
 	logger := promslog.New(logConfig)
+	grafana, err := parseGrafanaURL(*grafanaURL)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", exporterName, err)
+		return 2
+	}
 
 	if *configCheck {
 		return checkConfig(*configFile, stdout, stderr)
@@ -67,11 +68,7 @@ func run(args []string, stdout, stderr *os.File) int {
 	logger.Info("Build context", "build_context", version.BuildContext())
 
 	selfRegistry := prometheus.NewRegistry()
-	selfRegistry.MustRegister(
-		versioncollector.NewCollector(exporterName),
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-	)
+	selfGatherer := withRuntimeMetrics(selfRegistry)
 	reloader, err := newReloader(*configFile, logger, selfRegistry, collector.Options{
 		Logger:        logger,
 		Registerer:    selfRegistry,
@@ -86,12 +83,13 @@ func run(args []string, stdout, stderr *os.File) int {
 
 	srv := &server{
 		reloader:      reloader,
-		selfGatherer:  selfRegistry,
+		selfGatherer:  selfGatherer,
 		logger:        logger,
 		probeOnly:     *probeOnly,
 		timeoutOffset: *timeoutOffset,
 		slots:         newSlots(*maxRequests),
 		telemetryPath: *telemetryPath,
+		grafanaURL:    grafana,
 	}
 	mux, err := srv.routes()
 	if err != nil {
@@ -103,20 +101,13 @@ func run(args []string, stdout, stderr *os.File) int {
 	defer stop()
 	go reloadOnHangup(ctx, reloader, logger)
 
-	httpServer := newHTTPServer(mux, *writeTimeout)
-	errc := make(chan error, 1)
-	go func() { errc <- web.ListenAndServe(httpServer, webFlags, logger) }()
-	select {
-	case err := <-errc:
-		if !errors.Is(err, http.ErrServerClosed) {
-			logger.Error("HTTP server stopped", "err", err)
-			return 1
-		}
-	case <-ctx.Done():
-		logger.Info("Shutting down")
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = httpServer.Shutdown(shutdownCtx)
+	listeners := []listener{{server: newHTTPServer(mux, *writeTimeout), flags: webFlags}}
+	if *healthAddress != "" {
+		listeners = append(listeners, plainListener(newHTTPServer(srv.healthRoutes(), *writeTimeout), *healthAddress))
+	}
+	if err := serveAll(ctx, logger, listeners...); err != nil {
+		logger.Error("HTTP server stopped", "err", err)
+		return 1
 	}
 	return 0
 }

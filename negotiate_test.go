@@ -18,32 +18,6 @@ import (
 	"github.com/backup-exporter/backup_exporter/vendor_clients/clumio/clumiofake"
 )
 
-func TestAcceptsGzip(t *testing.T) {
-	for _, tc := range []struct {
-		header string
-		want   bool
-	}{
-		{"", false},
-		{"gzip", true},
-		{"gzip, deflate, br", true},
-		{"identity", false},
-		{"*", false}, // promhttp prefers its first offer, identity, on a tie
-		{"gzip;q=0", false},
-		{"identity;q=0.5, gzip;q=0.8", true},
-		{"gzip;q=0.5, identity;q=0.8", false},
-		{"GZIP", true},
-		{"br", false},
-	} {
-		h := http.Header{}
-		if tc.header != "" {
-			h.Set("Accept-Encoding", tc.header)
-		}
-		if got := acceptsGzip(h); got != tc.want {
-			t.Errorf("Accept-Encoding %q: gzip %v, want %v", tc.header, got, tc.want)
-		}
-	}
-}
-
 // scrapeAccepts are Accept headers of the formats a scraper may ask for.
 var scrapeAccepts = map[string]string{
 	"none":                 "",
@@ -126,6 +100,31 @@ func TestContentNegotiation(t *testing.T) {
 				}
 				assertEachFamilyOnce(t, body, expfmt.Format(got.Header.Get("Content-Type")))
 			})
+		}
+	}
+}
+
+// TestProbeOnlyMetricsNegotiatesAsPromhttp: with --web.probe-only, /metrics
+// serves the self metrics alone through the same write path as every other
+// scrape, and answers each Accept and Accept-Encoding as promhttp would.
+func TestProbeOnlyMetricsNegotiatesAsPromhttp(t *testing.T) {
+	fake := httptest.NewServer(clumiofake.New(clumiofake.Options{Seed: 1, Scale: 5}))
+	defer fake.Close()
+	ts := newTestServer(t, "targets:\n"+clumioTarget("a", fake.URL, clumiofake.DefaultToken), func(s *server) { s.probeOnly = true })
+	reference := httptest.NewServer(promhttp.HandlerFor(ts.selfReg, promhttp.HandlerOpts{EnableOpenMetrics: true}))
+	defer reference.Close()
+	for name, accept := range scrapeAccepts {
+		for _, encoding := range []string{"identity", "gzip"} {
+			want, _ := fetchRaw(t, reference.URL, accept, encoding)
+			got, body := fetchRaw(t, ts.URL+"/metrics", accept, encoding)
+			for _, h := range []string{"Content-Type", "Content-Encoding"} {
+				if got.Header.Get(h) != want.Header.Get(h) {
+					t.Errorf("%s/%s: %s %q, want %q as promhttp answers", name, encoding, h, got.Header.Get(h), want.Header.Get(h))
+				}
+			}
+			if !bytes.Contains(body, []byte("backup_exporter_config_last_reload_successful")) || bytes.Contains(body, []byte("backup_up")) {
+				t.Errorf("%s/%s: the answer is not the self metrics alone:\n%.300s", name, encoding, body)
+			}
 		}
 	}
 }

@@ -120,6 +120,15 @@ type Asset struct {
 	// reads its assets one by one and serves each with its own age; zero
 	// when the whole snapshot was read at FetchedAt.
 	Observed time.Time
+	// PolicyActive says whether the policy that covers the asset is
+	// switched on, where the vendor's policies can be switched off (Clumio
+	// activation_status); nil when the vendor has no such state or did not
+	// say. An asset under a switched-off policy is not Protected.
+	PolicyActive *bool
+	// RPOWaived is set when the vendor lets the asset go without backups
+	// (a Cloutility consumer's allowNoActivity): no RPO applies unless an
+	// rpo_overrides entry sets one, so it raises no RPO alert.
+	RPOWaived bool
 }
 
 // Job is one finished job, counted once by ID in `backup_jobs_total`.
@@ -170,6 +179,9 @@ type Monitor struct {
 
 // Float returns a pointer to v, for the optional fields of Asset and Storage.
 func Float(v float64) *float64 { return &v }
+
+// Bool returns a pointer to b, for Asset.PolicyActive.
+func Bool(b bool) *bool { return &b }
 
 // Duration returns a pointer to d, for Asset.LastDuration.
 func Duration(d time.Duration) *time.Duration { return &d }

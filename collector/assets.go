@@ -57,12 +57,16 @@ func excluded(f config.AssetFilter, a *backup.Asset) bool {
 }
 
 // assetRPO is the RPO that applies to a: the first matching rpo_overrides
-// entry, else the vendor's policy RPO, else the target's rpo.
+// entry, else none when the vendor waives it (0), else the vendor's policy
+// RPO, else the target's rpo.
 func assetRPO(cfg *config.Target, a *backup.Asset) time.Duration {
 	for _, o := range cfg.RPOOverrides {
 		if rpoMatches(o.Match, a) {
 			return time.Duration(o.RPO)
 		}
+	}
+	if a.RPOWaived {
+		return 0
 	}
 	if a.RPO > 0 {
 		return a.RPO
@@ -125,6 +129,9 @@ func assetMetrics(l labeler, cfg *config.Target, kept []*backup.Asset) []constSa
 		timestamp(&m, assetLastSeenDesc, id, a.LastSeen)
 		timestamp(&m, assetLastRestoreDesc, id, a.LastRestore)
 		timestamp(&m, assetObservedDesc, id, a.Observed)
+		if a.PolicyActive != nil {
+			m.gauge(assetPolicyActiveDesc, id, boolValue(*a.PolicyActive))
+		}
 		if every := restoreTestEvery(cfg, a); every > 0 {
 			m.gauge(assetRestoreTestEveryDesc, id, every.Seconds())
 		}

@@ -34,6 +34,8 @@ func TestAssetRPO(t *testing.T) {
 		{"all fields of a match must hold", backup.Asset{ID: "r", Type: "rds", Tenant: "dev"}, 8 * time.Hour},
 		{"the first matching entry wins", backup.Asset{ID: "r", Type: "rds", Tenant: "prod", Name: "orders"}, 6 * time.Hour},
 		{"match by asset name", backup.Asset{ID: "o", Type: "s3", Name: "orders"}, 2 * time.Hour},
+		{"a unit allowed to idle has none", backup.Asset{ID: "n", Type: "node", RPO: 12 * time.Hour, RPOWaived: true}, 0},
+		{"an override still sets one on a unit allowed to idle", backup.Asset{ID: "vol-9", Type: "node", RPOWaived: true}, time.Hour},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -47,7 +47,7 @@ func BenchmarkScrapeCached10kAssets(b *testing.B) {
 		b.Run("encoded/"+name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				body, err := e.Scrape(ctx).Encode(format, gz)
+				body, err := e.Scrape(ctx).Encode(Encoding{Format: format, Gzip: gz})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -57,7 +57,7 @@ func BenchmarkScrapeCached10kAssets(b *testing.B) {
 		b.Run("floor/"+name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := encodeFamilies(mfs, format, gz); err != nil {
+				if _, err := encodeFamilies(mfs, Encoding{Format: format, Gzip: gz}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -61,7 +61,7 @@ const cleverfoxGoldenJobs = 11
 //	job 7  inactive job with a success ten days old
 //	job 8  active job on an inactive device
 //	job 9  device offline for days, its newest run never ended: missed by rule
-//	job 10 Tokyo, newest run still running: JobStatus "Running" is unknown
+//	job 10 Tokyo, newest run still running: status running, one job running
 //	job 11 a zone the client does not know (read as UTC), Frequency "Monthy"
 func cleverfoxGoldenData() *cleverfoxfake.Data {
 	zone := func(name string) *time.Location {
@@ -113,9 +113,11 @@ func cleverfoxGoldenData() *cleverfoxfake.Data {
 			{ID: 4, Name: "Enterprise"},
 		},
 		Subscriptions: []cleverfoxfake.Subscription{
-			{ID: 1, CompanyID: 1, PlanID: 2, Status: "Active", AdditionalDevice: 2},
-			{ID: 2, CompanyID: 2, PlanID: 1, Status: "Trialing"},
-			{ID: 3, CompanyID: 3, PlanID: 1, Status: "Canceled", Inactive: true},
+			{ID: 1, CompanyID: 1, PlanID: 2, Status: "Active", AdditionalDevice: 2, PeriodEnd: t0.AddDate(0, 0, 20)},
+			// A trial ending in five days.
+			{ID: 2, CompanyID: 2, PlanID: 1, Status: "Trialing", PeriodEnd: t0.AddDate(0, 0, 5)},
+			{ID: 3, CompanyID: 3, PlanID: 1, Status: "Canceled", Inactive: true, PeriodEnd: t0.AddDate(0, 0, -30)},
+			// No PeriodEnd: its state is its Status alone.
 			{ID: 4, CompanyID: 3, PlanID: 4, Status: "Active"},
 		},
 		Devices: []cleverfoxfake.Device{

@@ -34,7 +34,8 @@ func startClumio(tb testing.TB, srv http.Handler, name string, mods ...func(*con
 // protected asset never backed up (no last_success series), unprotected and
 // unsupported assets, a deleted one (absent), RPOs from the 24 h and 4 h
 // policies, tenants named after the OUs, and active alerts of both
-// severities (cleared ones absent).
+// severities (cleared ones absent). TestClumioGolden moves the first asset,
+// healthy, to the deactivated policy.
 const clumioGoldenScale = 17
 
 // TestClumioGolden pins the metrics of a Clumio account served by the fake,
@@ -43,6 +44,9 @@ const clumioGoldenScale = 17
 func TestClumioGolden(t *testing.T) {
 	clock := newClock()
 	srv := clumiofake.New(clumiofake.Options{Seed: 1, Scale: clumioGoldenScale, Now: clock.Now()})
+	// Still "protected" under a deactivated policy: served unprotected,
+	// with backup_asset_policy_active 0 and the target's RPO.
+	srv.Update(func(d *clumiofake.Data) { d.Assets[0].PolicyID = clumiofake.PolicyPaused })
 	good := startClumio(t, srv, "clumio", func(t *config.Target) { t.PageSize = 5 })
 	refused := startClumio(t, srv, "clumio-bad-token", func(t *config.Target) { t.BearerToken = "revoked-token" })
 	down := httptest.NewServer(nil)

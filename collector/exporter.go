@@ -16,6 +16,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/backup-exporter/backup_exporter/backup"
 	"github.com/backup-exporter/backup_exporter/config"
 )
 
@@ -63,8 +64,11 @@ type TargetStatus struct {
 	// Name and Vendor are the target's labels; URL its API (password
 	// hidden).
 	Name, Vendor, URL string
+	// Refreshed is false until the target's first refresh has ended, well
+	// or badly: until then the target is pending, neither up nor down.
+	Refreshed bool
 	// Up is true when the latest refresh read the target's assets
-	// (backup_up); LastError names any other part that failed.
+	// (backup_up); FailedParts and LastError name any part that failed.
 	Up bool
 	// LastRefresh is when the latest refresh ended; zero before the first.
 	LastRefresh time.Time
@@ -72,8 +76,18 @@ type TargetStatus struct {
 	LastSuccess time.Time
 	// LastError is the latest refresh's error, redacted; empty when up.
 	LastError string
-	// Assets is the number of assets served.
-	Assets int
+	// FailedParts are the parts the latest refresh failed to read
+	// (backup_collector_success 0), in backup.Parts' order.
+	FailedParts []backup.Part
+	// Assets counts the assets served; AssetsFailing those protected whose
+	// latest attempt failed or was missed (as BackupLastRunFailed), and
+	// AssetsPastRPO those protected without a success within their RPO
+	// when fetched (backup_assets_rpo_violated).
+	Assets, AssetsFailing, AssetsPastRPO int
+	// DataFetchedAt is when the oldest data served was fetched
+	// (backup_snapshot_timestamp_seconds): the data's age counts from
+	// there. Zero when no data is served.
+	DataFetchedAt time.Time
 }
 
 // NewExporter registers the self metrics on opts.Registerer and builds every

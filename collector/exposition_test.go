@@ -99,7 +99,7 @@ func TestScrapesDuringRefreshSeeOneSnapshot(t *testing.T) {
 						return
 					}
 				}
-				body, err := x.Encode(expfmt.NewFormat(expfmt.TypeProtoDelim), false)
+				body, err := x.Encode(Encoding{Format: expfmt.NewFormat(expfmt.TypeProtoDelim)})
 				if err != nil {
 					t.Errorf("encode: %v", err)
 					return

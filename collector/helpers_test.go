@@ -196,7 +196,7 @@ func assertExpositionMatches(t *testing.T, x *Exposition, want []*dto.MetricFami
 	}
 	for _, f := range testFormats {
 		for _, gz := range []bool{false, true} {
-			body, err := x.Encode(f, gz)
+			body, err := x.Encode(Encoding{Format: f, Gzip: gz})
 			if err != nil {
 				t.Errorf("encode %s gzip=%v: %v", f, gz, err)
 				continue

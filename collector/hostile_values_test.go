@@ -27,11 +27,13 @@ type hostileValue struct {
 // sizes beyond 2^53, timestamps in the years 1 and 9999 and zones that do
 // not exist, in the fields each vendor sends them in.
 var hostileValues = []hostileValue{
-	{"clumio", "size", `"123"`, ""},
-	{"clumio", "size", `-5`, ""},
-	{"clumio", "size", `NaN`, ""},
-	{"clumio", "size", `1e400`, ""},
-	{"clumio", "size", `9007199254740993`, "a size, to float64 precision"},
+	// An EBS volume's `size` is its capacity and is not read; the size the
+	// exporter serves is a protection group's backed-up bytes.
+	{"clumio", "total_backed_up_size_bytes", `"123"`, ""},
+	{"clumio", "total_backed_up_size_bytes", `-5`, ""},
+	{"clumio", "total_backed_up_size_bytes", `NaN`, ""},
+	{"clumio", "total_backed_up_size_bytes", `1e400`, ""},
+	{"clumio", "total_backed_up_size_bytes", `9007199254740993`, "a size, to float64 precision"},
 	{"clumio", "last_backup_timestamp", `"9999-12-31T23:59:59Z"`, ""},
 	{"clumio", "last_backup_timestamp", `"0001-01-01T00:00:00Z"`, "never: the zero time"},
 	{"clumio", "end_timestamp", `"9999-12-31T23:59:59Z"`, ""},

@@ -116,7 +116,7 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 		}
 	}
 	if _, ok := t.good[backup.PartAssets]; !ok {
-		t.assets = 0
+		t.assets = assetCounts{}
 	}
 	// backup_up answers "were the assets read?", the question every
 	// per-asset answer depends on: an optional part failing (a 403 on
@@ -163,10 +163,10 @@ func (t *Target) buildPart(p backup.Part, snap *backup.Snapshot, fetchedAt time.
 	case backup.PartAssets:
 		kept, dropped := selectAssets(&t.cfg, snap.Assets, is)
 		t.self.droppedAssets(dropped)
-		t.assets = len(kept)
 		for i, a := range kept {
 			kept[i] = checkedAsset(a, fetchedAt, is)
 		}
+		t.assets = countAssets(&t.cfg, kept, fetchedAt)
 		series := assetMetrics(t.labels, &t.cfg, shownAssets(&t.cfg, kept, fetchedAt))
 		return append(series, summaryMetrics(t.labels, &t.cfg, kept, fetchedAt)...)
 	case backup.PartJobs:
@@ -213,11 +213,17 @@ func (t *Target) newView(up bool, failed map[backup.Part]bool, start, end time.T
 		}
 	}
 	st := t.baseStatus()
+	st.Refreshed = true
 	st.Up = up
 	st.LastRefresh = end
 	st.LastSuccess = t.lastSuccess
 	st.LastError = lastError
-	st.Assets = t.assets
+	for _, p := range backup.Parts {
+		if failed[p] {
+			st.FailedParts = append(st.FailedParts, p)
+		}
+	}
+	st.Assets, st.AssetsFailing, st.AssetsPastRPO = t.assets.total, t.assets.failing, t.assets.pastRPO
 	v := &view{
 		refreshed:     true,
 		startedAt:     start,

@@ -2,7 +2,6 @@ package collector
 
 import (
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"io"
 	"sync"
@@ -27,7 +26,7 @@ type rendition struct {
 	err error
 
 	mu        sync.Mutex
-	encodings map[encodingKey]*encoding
+	encodings map[Encoding]*encoding
 	segments  map[expfmt.Format]*segmentSet
 }
 
@@ -56,13 +55,6 @@ func (r *rendition) segmentsIn(format expfmt.Format) ([]segment, error) {
 	return set.segments, set.err
 }
 
-// encodingKey names one encoding: the negotiated format (which includes its
-// version and escaping scheme) and whether it is gzipped.
-type encodingKey struct {
-	format expfmt.Format
-	gzip   bool
-}
-
 // encoding is the body of one encoding, built once.
 type encoding struct {
 	once sync.Once
@@ -70,46 +62,45 @@ type encoding struct {
 	err  error
 }
 
-// encoded returns the families encoded in format, gzipped or not. The first
-// call for a key encodes them; every later one returns the same bytes.
-// There are few keys: expfmt's negotiation yields a handful of formats.
-func (r *rendition) encoded(format expfmt.Format, gz bool) ([]byte, error) {
-	k := encodingKey{format, gz}
+// encoded returns the families in enc. The first call for an encoding
+// encodes them; every later one returns the same bytes. There are few
+// encodings: expfmt's negotiation yields a handful of formats.
+func (r *rendition) encoded(enc Encoding) ([]byte, error) {
 	r.mu.Lock()
 	if r.encodings == nil {
-		r.encodings = map[encodingKey]*encoding{}
+		r.encodings = map[Encoding]*encoding{}
 	}
-	e, ok := r.encodings[k]
+	e, ok := r.encodings[enc]
 	if !ok {
 		e = &encoding{}
-		r.encodings[k] = e
+		r.encodings[enc] = e
 	}
 	r.mu.Unlock()
-	e.once.Do(func() { e.body, e.err = encodeFamilies(r.families, format, gz) })
+	e.once.Do(func() { e.body, e.err = encodeFamilies(r.families, enc) })
 	return e.body, e.err
 }
 
-// encodeFamilies encodes families in format, gzipped or not, as promhttp
-// would: the same encoder, OpenMetrics' closing line included, and a family
-// that fails to encode left out and reported while the others are kept.
-func encodeFamilies(mfs []*dto.MetricFamily, format expfmt.Format, gz bool) ([]byte, error) {
+// encodeFamilies encodes families in enc as promhttp would: the same
+// encoder, OpenMetrics' closing line included, the same compression, and a
+// family that fails to encode left out and reported while the others are
+// kept.
+func encodeFamilies(mfs []*dto.MetricFamily, enc Encoding) ([]byte, error) {
 	var buf bytes.Buffer
-	var w io.Writer = &buf
-	var zw *gzip.Writer
-	if gz {
-		zw = gzip.NewWriter(&buf)
-		w = zw
+	write := func(w io.Writer) error {
+		e := expfmt.NewEncoder(w, enc.Format)
+		var errs []error
+		for _, mf := range mfs {
+			errs = append(errs, e.Encode(mf))
+		}
+		if c, ok := e.(expfmt.Closer); ok {
+			errs = append(errs, c.Close())
+		}
+		return errors.Join(errs...)
 	}
-	enc := expfmt.NewEncoder(w, format)
-	var errs []error
-	for _, mf := range mfs {
-		errs = append(errs, enc.Encode(mf))
+	if !enc.Gzip {
+		err := write(&buf)
+		return buf.Bytes(), err
 	}
-	if c, ok := enc.(expfmt.Closer); ok {
-		errs = append(errs, c.Close())
-	}
-	if zw != nil {
-		errs = append(errs, zw.Close())
-	}
-	return buf.Bytes(), errors.Join(errs...)
+	err := gzipTo(&buf, write)
+	return buf.Bytes(), err
 }

@@ -59,18 +59,17 @@ func (x *Exposition) Gather() ([]*dto.MetricFamily, error) {
 	return mfs, errors.Join(append(errs, err)...)
 }
 
-// Encode returns the exposition encoded in format (as negotiated by
-// expfmt), gzipped or not. For one target the bytes are encoded once per
-// refresh and shared by every scrape that asks for the same encoding: read
-// them, never change them.
-func (x *Exposition) Encode(format expfmt.Format, gzip bool) ([]byte, error) {
+// Encode returns the exposition in enc (as NegotiateEncoding picks it). For
+// one target the bytes are encoded once per refresh and shared by every
+// scrape that asks for the same encoding: read them, never change them.
+func (x *Exposition) Encode(enc Encoding) ([]byte, error) {
 	if len(x.parts) == 1 {
 		r := x.parts[0]
-		body, err := r.encoded(format, gzip)
+		body, err := r.encoded(enc)
 		return body, errors.Join(r.err, err)
 	}
 	mfs, err := x.Gather()
-	body, encErr := encodeFamilies(mfs, format, gzip)
+	body, encErr := encodeFamilies(mfs, enc)
 	return body, errors.Join(err, encErr)
 }
 

@@ -106,18 +106,38 @@ func (g *assetGroup) add(cfg *config.Target, a *backup.Asset, at time.Time) {
 	}
 }
 
+// assetCounts are a target's kept assets as the landing page counts them.
+type assetCounts struct {
+	total, failing, pastRPO int
+}
+
+// countAssets counts the kept assets, judged at time at (when their data
+// was fetched): failing are the protected ones whose latest attempt failed
+// or was missed, the assets BackupLastRunFailed fires for; pastRPO those
+// backup_assets_rpo_violated counts.
+func countAssets(cfg *config.Target, kept []*backup.Asset, at time.Time) assetCounts {
+	c := assetCounts{total: len(kept)}
+	for _, a := range kept {
+		if a.Protected && (a.LastStatus == backup.StatusFailed || a.LastStatus == backup.StatusMissed) {
+			c.failing++
+		}
+		if rpoViolated(cfg, a, at) {
+			c.pastRPO++
+		}
+	}
+	return c
+}
+
 // rpoViolated holds for a protected asset whose last success is older than
 // its RPO at time at, or that never succeeded: the same test as the
-// BackupRPOViolated and BackupNeverSucceeded alerts.
+// BackupRPOViolated and BackupNeverSucceeded alerts. An asset without an
+// RPO (the vendor waived it) violates none.
 func rpoViolated(cfg *config.Target, a *backup.Asset, at time.Time) bool {
-	if !a.Protected {
+	rpo := assetRPO(cfg, a)
+	if !a.Protected || rpo <= 0 {
 		return false
 	}
-	if a.LastSuccess.IsZero() {
-		return true
-	}
-	rpo := assetRPO(cfg, a)
-	return rpo > 0 && at.Sub(a.LastSuccess) > rpo
+	return a.LastSuccess.IsZero() || at.Sub(a.LastSuccess) > rpo
 }
 
 // assetFine holds for the assets that asset_metrics `unhealthy` leaves out:

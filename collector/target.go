@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"sync"
 	"time"
 
@@ -44,7 +43,7 @@ type Target struct {
 	state       string // what the latest refresh logged: "", "ok" or a failure
 	issues      issueLog
 	lastSuccess time.Time
-	assets      int
+	assets      assetCounts
 	// progress is the latest fan-out progress; nil for a client that
 	// reads everything at every refresh.
 	progress *backup.Progress
@@ -164,16 +163,7 @@ func (t *Target) targetLabels() []*dto.LabelPair {
 
 // baseStatus is the landing page's view of a target before its state.
 func (t *Target) baseStatus() TargetStatus {
-	return TargetStatus{Name: t.cfg.Name, Vendor: t.cfg.Vendor, URL: redactURL(t.cfg.URL)}
-}
-
-// redactURL hides a password written into the URL.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	return u.Redacted()
+	return TargetStatus{Name: t.cfg.Name, Vendor: t.cfg.Vendor, URL: config.RedactURL(t.cfg.URL)}
 }
 
 // close takes the target out of service: its background refresh is
@@ -278,6 +268,9 @@ func (t *Target) refresh(done chan struct{}) {
 // status returns the landing page's view of the target.
 func (t *Target) status() TargetStatus {
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.view.status
+	v := t.view
+	t.mu.Unlock()
+	st := v.status
+	st.DataFetchedAt = v.oldestFetch(v.servedAt(t.now()))
+	return st
 }

@@ -91,6 +91,18 @@ func (v *view) renditionAt(now time.Time) *rendition {
 	return r
 }
 
+// oldestFetch returns when the oldest of the served parts was fetched
+// (backup_snapshot_timestamp_seconds), or zero when none is served.
+func (v *view) oldestFetch(served uint64) time.Time {
+	var oldest time.Time
+	for i := range v.data {
+		if p := &v.data[i]; served&(1<<i) != 0 && (oldest.IsZero() || p.fetchedAt.Before(oldest)) {
+			oldest = p.fetchedAt
+		}
+	}
+	return oldest
+}
+
 // render builds the rendition of the served parts: the health series, the
 // parts' series and backup_snapshot_timestamp_seconds, the fetch time of
 // the oldest part served. The timestamp is why a rendition depends on the
@@ -98,17 +110,12 @@ func (v *view) renditionAt(now time.Time) *rendition {
 func (v *view) render(served uint64, drills *drillFamilies) *rendition {
 	lists := make([][]*dto.MetricFamily, 0, len(v.data)+3)
 	lists = append(lists, v.health)
-	var oldest time.Time
 	for i := range v.data {
-		if served&(1<<i) == 0 {
-			continue
+		if served&(1<<i) != 0 {
+			lists = append(lists, v.data[i].families)
 		}
-		p := &v.data[i]
-		if oldest.IsZero() || p.fetchedAt.Before(oldest) {
-			oldest = p.fetchedAt
-		}
-		lists = append(lists, p.families)
 	}
+	oldest := v.oldestFetch(served)
 	var errs []error
 	if drills != nil {
 		lists = append(lists, drills.families)

@@ -42,7 +42,7 @@ func (c *Config) Summary() string {
 	fmt.Fprintln(w, "TARGET\tVENDOR\tURL\tTIMEOUT\tCACHE_TTL\tCONCURRENCY\tLOOKBACK\tHISTORY\tRPO\tRPO_OVERRIDES")
 	for _, t := range c.Targets {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%d\n",
-			t.Name, t.Vendor, redactURL(t.URL), model.Duration(t.Timeout), model.Duration(t.CacheTTL),
+			t.Name, t.Vendor, RedactURL(t.URL), model.Duration(t.Timeout), model.Duration(t.CacheTTL),
 			t.MaxConcurrency, model.Duration(t.Lookback), model.Duration(t.History), model.Duration(t.RPO),
 			len(t.RPOOverrides))
 	}
@@ -76,9 +76,9 @@ func rawFromTarget(t Target) rawTarget {
 	r := rawTarget{
 		Name:               t.Name,
 		Vendor:             t.Vendor,
-		URL:                redactURL(t.URL),
+		URL:                RedactURL(t.URL),
 		Settings:           rawFromSettings(t.Settings),
-		ProxyURL:           redactURL(t.ProxyURL),
+		ProxyURL:           RedactURL(t.ProxyURL),
 		RPOOverrides:       t.RPOOverrides,
 		RestoreTests:       t.RestoreTests,
 		RestoreDrills:      t.RestoreDrills,
@@ -103,8 +103,11 @@ func rawFromTarget(t Target) rawTarget {
 	return r
 }
 
-// redactURL masks the password of a URL with user info (a proxy's, usually).
-func redactURL(s string) string {
+// RedactURL masks the password of a URL with user info (a proxy's, usually),
+// for every page and log that shows a configured URL: the landing page as
+// well as /config. A URL that does not parse is returned as it is; config
+// has already refused it at load.
+func RedactURL(s string) string {
 	u, err := url.Parse(s)
 	if err != nil {
 		return s

@@ -299,7 +299,7 @@ func TestDashboardsAndAlerts(t *testing.T) {
 }
 
 // perAssetAlerts are the alerts that name one asset.
-var perAssetAlerts = []string{"BackupRPOViolated", "BackupNeverSucceeded", "BackupLastRunFailed", "BackupAgentNotSeen", "BackupSizeAnomaly", "BackupRestoreNotTested"}
+var perAssetAlerts = []string{"BackupRPOViolated", "BackupNeverSucceeded", "BackupLastRunFailed", "BackupAgentNotSeen", "BackupSizeAnomaly", "BackupRestoreNotTested", "BackupPolicyDeactivated"}
 
 func groupFiring(all []promAlert) map[string][]promAlert {
 	out := map[string][]promAlert{}
@@ -354,6 +354,8 @@ func keyOf(name string, l map[string]string) string {
 		return l["target"] + "/" + l["tenant"] + "/" + l["asset_type"]
 	case "BackupSizeAnomaly":
 		return l["target"] + "/" + l["asset_id"] + "/" + l["direction"]
+	case "BackupSubscriptionLapsed", "BackupSubscriptionEndingSoon":
+		return l["target"] + "/" + l["subscription_id"]
 	}
 	if id := l["asset_id"]; id != "" {
 		return l["target"] + "/" + id
@@ -578,6 +580,7 @@ func expectedAlerts(early, e *exposition, exporter, deadExporter string) (x expe
 		}
 	})
 	restoreExpectations(e, x, near, now, margin)
+	coverageExpectations(e, x, near, now, margin)
 	x.add("BackupExporterDown", deadExporter)
 	e.each("backup_exporter_config_last_reload_successful", func(_ map[string]string, v float64) {
 		if v == 0 {

@@ -24,10 +24,12 @@ import (
 // TestWebConfig serves the exporter with --web.config.file: TLS with a
 // certificate from a generated CA, TLS 1.2 at least, and basic auth with a
 // bcrypt password. Every path, /-/healthy included, asks for the password;
-// /-/reload answers POST; /-/quit does not exist.
+// /-/reload answers POST; /-/quit does not exist. Beside it,
+// --web.health-listen-address answers /-/healthy and /-/ready in plain HTTP
+// without credentials, and nothing else.
 func TestWebConfig(t *testing.T) {
 	dir := t.TempDir()
-	addr := freeAddr(t)
+	addr, healthAddr := freeAddr(t), freeAddr(t)
 	pool := writeServerCert(t, dir)
 	hash, err := bcrypt.GenerateFromPassword([]byte("scrape-secret"), bcrypt.MinCost)
 	if err != nil {
@@ -37,7 +39,7 @@ func TestWebConfig(t *testing.T) {
 		"basic_auth_users:\n  prometheus: "+string(hash)+"\n")
 	writeFile(t, filepath.Join(dir, "exporter.yml"), "targets:\n  - name: offline\n    vendor: clumio\n    url: http://127.0.0.1:9\n    bearer_token: not-a-real-token\n")
 	start(t, nil, binary(t, "backup_exporter"), "--config.file="+filepath.Join(dir, "exporter.yml"),
-		"--web.listen-address="+addr, "--web.config.file="+filepath.Join(dir, "web.yml"))
+		"--web.listen-address="+addr, "--web.config.file="+filepath.Join(dir, "web.yml"), "--web.health-listen-address="+healthAddr)
 
 	client := func(minV, maxV uint16) *http.Client {
 		return &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
@@ -97,6 +99,35 @@ func TestWebConfig(t *testing.T) {
 	if code, err := do(client(tls.VersionTLS13, tls.VersionTLS13), http.MethodGet, "/-/healthy", "prometheus", "scrape-secret"); err != nil || code != http.StatusOK {
 		t.Errorf("a TLS 1.3 client: %d %v", code, err)
 	}
+	// /-/ready turns 200 once the offline target's first refresh has
+	// failed, retries included.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		resp, err := http.Get("http://" + healthAddr + "/-/ready")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the health listener's /-/ready is not 200 within a minute: %v", err)
+		}
+	}
+	for path, want := range map[string]int{
+		"/-/healthy": http.StatusOK,
+		"/metrics":   http.StatusNotFound, "/": http.StatusNotFound, "/config": http.StatusNotFound, "/probe?target=offline": http.StatusNotFound,
+	} {
+		resp, err := http.Get("http://" + healthAddr + path)
+		if err != nil {
+			t.Errorf("health listener %s: %v", path, err)
+			continue
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("health listener %s without credentials: %d, want %d", path, resp.StatusCode, want)
+		}
+	}
+
 	resp, err := http.Get("http://" + addr + "/metrics")
 	if err == nil {
 		resp.Body.Close()

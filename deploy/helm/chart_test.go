@@ -55,14 +55,18 @@ func TestDefaults(t *testing.T) {
 	wantArgs := []string{
 		"--config.file=/etc/backup_exporter/config/exporter.yml",
 		"--web.listen-address=:9860",
+		"--web.health-listen-address=:9861",
 		"--log.level=info",
 		"--log.format=logfmt",
 	}
 	if !slices.Equal(c.Args, wantArgs) {
 		t.Errorf("args %q, want %q", c.Args, wantArgs)
 	}
-	checkProbe(t, "readiness", c.ReadinessProbe, "/-/ready", corev1.URISchemeHTTP)
-	checkProbe(t, "liveness", c.LivenessProbe, "/-/healthy", corev1.URISchemeHTTP)
+	checkProbe(t, "readiness", c.ReadinessProbe, "/-/ready", "health", corev1.URISchemeHTTP)
+	checkProbe(t, "liveness", c.LivenessProbe, "/-/healthy", "health", corev1.URISchemeHTTP)
+	if got := containerPorts(c); !reflect.DeepEqual(got, map[string]int32{"http": 9860, "health": 9861}) {
+		t.Errorf("container ports %v, want http 9860 and health 9861", got)
+	}
 	if c.Resources.Requests.Cpu().IsZero() || c.Resources.Requests.Memory().IsZero() || c.Resources.Limits.Memory().IsZero() {
 		t.Errorf("resources %+v: want CPU and memory requests and a memory limit", c.Resources)
 	}
@@ -168,15 +172,24 @@ func checkSecurity(t *testing.T, d *appsv1.Deployment) {
 	}
 }
 
-// checkProbe asserts that p is an HTTP GET of path on the http port.
-func checkProbe(t *testing.T, what string, p *corev1.Probe, path string, scheme corev1.URIScheme) {
+// checkProbe asserts that p is an HTTP GET of path on the named port.
+func checkProbe(t *testing.T, what string, p *corev1.Probe, path, port string, scheme corev1.URIScheme) {
 	t.Helper()
 	if p == nil || p.HTTPGet == nil {
 		t.Fatalf("%s probe %+v, want an HTTP GET", what, p)
 	}
-	if g := p.HTTPGet; g.Path != path || g.Port.String() != "http" || g.Scheme != scheme {
-		t.Errorf("%s probe GET %s %s on port %s, want %s %s on http", what, g.Scheme, g.Path, g.Port.String(), scheme, path)
+	if g := p.HTTPGet; g.Path != path || g.Port.String() != port || g.Scheme != scheme {
+		t.Errorf("%s probe GET %s %s on port %s, want %s %s on %s", what, g.Scheme, g.Path, g.Port.String(), scheme, path, port)
 	}
+}
+
+// containerPorts returns c's ports by name.
+func containerPorts(c corev1.Container) map[string]int32 {
+	ports := map[string]int32{}
+	for _, p := range c.Ports {
+		ports[p.Name] = p.ContainerPort
+	}
+	return ports
 }
 
 // checkMount asserts that the container mounts the volume name read-only at
@@ -233,7 +246,7 @@ func TestAllOptions(t *testing.T) {
 			Key            string `json:"key"`
 		} `json:"webConfig"`
 		Probes struct {
-			HTTPHeaders []corev1.HTTPHeader `json:"httpHeaders"`
+			HealthPort int `json:"healthPort"`
 		} `json:"probes"`
 		ServiceMonitor struct {
 			JobName   string                       `json:"jobName"`
@@ -268,15 +281,22 @@ func TestAllOptions(t *testing.T) {
 		}
 		checkSecurity(t, d)
 		c := exporterContainer(t, d)
-		for _, arg := range []string{"--web.probe-only", "--web.config.file=/etc/backup_exporter/web/" + values.WebConfig.Key, "--log.format=json", "--restore-drills.enabled"} {
+		for _, arg := range []string{"--web.probe-only", "--web.config.file=/etc/backup_exporter/web/" + values.WebConfig.Key, "--log.format=json", "--restore-drills.enabled", "--web.health-listen-address=:" + itoa(values.Probes.HealthPort)} {
 			if !slices.Contains(c.Args, arg) {
 				t.Errorf("%s: args %q lack %s", d.Name, c.Args, arg)
 			}
 		}
+		// Basic auth and TLS guard the main listener; the probes go to
+		// the health listener, in plain HTTP with no credentials.
+		checkProbe(t, "readiness", c.ReadinessProbe, "/-/ready", "health", corev1.URISchemeHTTP)
+		checkProbe(t, "liveness", c.LivenessProbe, "/-/healthy", "health", corev1.URISchemeHTTP)
 		for _, p := range []*corev1.Probe{c.ReadinessProbe, c.LivenessProbe} {
-			if p == nil || p.HTTPGet == nil || p.HTTPGet.Scheme != corev1.URISchemeHTTPS || !reflect.DeepEqual(p.HTTPGet.HTTPHeaders, values.Probes.HTTPHeaders) {
-				t.Errorf("%s: probe %+v, want HTTPS with the headers %v", d.Name, p, values.Probes.HTTPHeaders)
+			if p.HTTPGet.HTTPHeaders != nil {
+				t.Errorf("%s: probe headers %v, want none: the health listener asks for no credentials", d.Name, p.HTTPGet.HTTPHeaders)
 			}
+		}
+		if got := containerPorts(c)["health"]; int(got) != values.Probes.HealthPort {
+			t.Errorf("%s: container port health %d, want %d", d.Name, got, values.Probes.HealthPort)
 		}
 		web := checkMount(t, d, "web-config", "/etc/backup_exporter/web")
 		if web.Secret == nil || web.Secret.SecretName != values.WebConfig.ExistingSecret {
@@ -320,6 +340,31 @@ func TestAllOptions(t *testing.T) {
 		}
 		if !reflect.DeepEqual(ep.TLSConfig, values.ServiceMonitor.TLSConfig) || !reflect.DeepEqual(ep.BasicAuth, values.ServiceMonitor.BasicAuth) {
 			t.Errorf("endpoint %s %v: tlsConfig %+v basicAuth %+v, want the values'", ep.Path, ep.Params, ep.TLSConfig, ep.BasicAuth)
+		}
+	}
+}
+
+// TestProbesOnMainListener renders probes.healthPort 0: no health listener,
+// and the probes go to the main listener with its scheme and
+// probes.httpHeaders, as they must when basic auth guards it.
+func TestProbesOnMainListener(t *testing.T) {
+	headers := []corev1.HTTPHeader{{Name: "Authorization", Value: "Basic a3ViZWxldDpwcm9iZQ=="}}
+	r := render(t, "--values", allOptions, "--set", "probes.healthPort=0",
+		"--set-json", `probes.httpHeaders=[{"name":"Authorization","value":"Basic a3ViZWxldDpwcm9iZQ=="}]`)
+	for _, d := range r.deployments {
+		c := exporterContainer(t, d)
+		if i := slices.IndexFunc(c.Args, func(a string) bool { return strings.HasPrefix(a, "--web.health-listen-address") }); i >= 0 {
+			t.Errorf("%s: args %q open a health listener with probes.healthPort 0", d.Name, c.Args)
+		}
+		if got := containerPorts(c); !reflect.DeepEqual(got, map[string]int32{"http": 9860}) {
+			t.Errorf("%s: container ports %v, want only http", d.Name, got)
+		}
+		checkProbe(t, "readiness", c.ReadinessProbe, "/-/ready", "http", corev1.URISchemeHTTPS)
+		checkProbe(t, "liveness", c.LivenessProbe, "/-/healthy", "http", corev1.URISchemeHTTPS)
+		for _, p := range []*corev1.Probe{c.ReadinessProbe, c.LivenessProbe} {
+			if !reflect.DeepEqual(p.HTTPGet.HTTPHeaders, headers) {
+				t.Errorf("%s: probe headers %v, want %v", d.Name, p.HTTPGet.HTTPHeaders, headers)
+			}
 		}
 	}
 }
@@ -390,7 +435,10 @@ func TestBadInput(t *testing.T) {
 		{"keys without Secret", []string{"--set", "secrets.existingSecret="}, "secrets.existingSecret: name the existing Secret that holds secrets.keys (clumio_token, "},
 		{"files without Secret", []string{"--set", "secrets.existingSecret=,secrets.keys=null"}, "secrets.existingSecret: config reads files under secrets.mountPath (/etc/backup_exporter/secrets)"},
 		{"TLS without Secret", []string{"--set", "webConfig.tls=true"}, "webConfig.existingSecret: webConfig.tls or webConfig.basicAuth is on"},
-		{"basic auth without probe headers", []string{"--set", "webConfig.basicAuth=true,webConfig.existingSecret=web"}, "probes.httpHeaders: webConfig.basicAuth is on"},
+		{"basic auth on the probed listener without headers", []string{"--set", "webConfig.basicAuth=true,webConfig.existingSecret=web,probes.healthPort=0"}, "probes.httpHeaders: webConfig.basicAuth is on and probes.healthPort is 0"},
+		{"probe headers for the health listener", []string{"--set", "probes.httpHeaders[0].name=Authorization,probes.httpHeaders[0].value=x"}, "probes.httpHeaders: the probes go to the health listener (probes.healthPort), which asks for no credentials"},
+		{"health port is the service port", []string{"--set", "probes.healthPort=9860"}, "probes.healthPort: 9860 is service.port too"},
+		{"health port out of range", []string{"--set", "probes.healthPort=70000"}, "healthPort"},
 		{"unknown probe target", []string{"--set", "probe.enabled=true,serviceMonitor.enabled=true,probe.targets={cleverfox,nope}"}, `probe.targets: "nope" is not the name of a target in config (clumio-us, cleverfox, safespring, cloverdx)`},
 		{"shards without probe", []string{"--set", "probe.shards=2"}, "probe.shards: more than 1 needs probe.enabled"},
 		{"no shard", []string{"--set", "probe.shards=0"}, "probe.shards: 0, want 1 or more"},

@@ -161,6 +161,7 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	snap.SetPart(backup.PartJobs, logErr)
 	if logErr == nil {
 		snap.Jobs = c.logs.finished(now.Add(-c.lookback))
+		snap.JobsRunning = map[backup.JobType]int{backup.JobBackup: m.running(c.logs, now)}
 	}
 
 	assetErr := inv.err("companies")
@@ -175,9 +176,12 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	storageErr := inv.err("subscriptions", "plans", "companies", "devices")
 	snap.SetPart(backup.PartStorage, storageErr)
 	if storageErr == nil {
-		snap.Storage, snap.Samples = m.subscriptions()
+		var issues []backup.Issue
+		snap.Storage, snap.Samples, issues = m.subscriptions(now)
+		snap.Issues = append(snap.Issues, issues...)
 	}
 
+	c.api.ReportDroppedItems(snap)
 	for _, id := range c.zones.takeUnknown() {
 		snap.AddIssue("unknown_time_zone", "unknown time zone: its local times are read as UTC", id)
 	}

@@ -14,6 +14,9 @@ import (
 type DateTime struct {
 	wall  time.Time // the wall clock, in UTC as a placeholder zone
 	zoned bool      // the text carried its own zone
+	// unreadable is set when a value was sent but could not be read, so
+	// that a field the exporter serves can count it as a data issue.
+	unreadable bool
 }
 
 // wallLayouts are the zone-less shapes a timestamp may take. time.Parse
@@ -32,11 +35,17 @@ func (d *DateTime) UnmarshalJSON(b []byte) error {
 	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
 		s = string(b[1 : n-1]) // the common case, without a decoder
 	} else if err := json.Unmarshal(b, &s); err != nil {
+		d.unreadable = true
 		return nil
 	}
 	*d = ParseDateTime(s)
+	d.unreadable = d.IsZero() && s != ""
 	return nil
 }
+
+// Unreadable reports whether a value was sent that is not a timestamp (as
+// opposed to null or "", which mean absent).
+func (d DateTime) Unreadable() bool { return d.unreadable }
 
 // ParseDateTime reads one timestamp; see UnmarshalJSON for what it accepts.
 func ParseDateTime(s string) DateTime {

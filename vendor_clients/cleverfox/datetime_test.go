@@ -49,7 +49,7 @@ func TestNullBooleans(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &p); err != nil {
 		t.Fatal(err)
 	}
-	got := []bool{p.Data[0].IsInactive, p.Data[1].IsInactive, p.Data[2].IsInactive}
+	got := []bool{p.Data.List[0].IsInactive, p.Data.List[1].IsInactive, p.Data.List[2].IsInactive}
 	if got[0] || !got[1] || got[2] {
 		t.Errorf("IsInactive of null, true, absent = %v, want [false true false]", got)
 	}

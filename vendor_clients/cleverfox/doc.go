@@ -16,9 +16,12 @@
 // the JobId, asset "<device name>/<job name>", tenant the company name).
 // Its last success, last attempt, last status, duration and bytes come from
 // its newest logs: JobStatus Completed is success, Failed is failed, Missed is
-// missed and anything else is unknown. A job past NextRunOn plus LateAfter
+// missed, Running (or In Progress) is running and anything else is unknown. A job past NextRunOn plus LateAfter
 // minutes with no log started since NextRunOn is missed, as in the product.
-// An asset is protected when the job and its device are both active, and its
+// An asset is protected when the job and its device are both active, its
+// device's company is not inactive and its subscription has not lapsed
+// (inactive, PeriodEnd more than a day past, or Canceled without a
+// PeriodEnd), and its
 // last seen time is the device's LastApiCheckAt. Its RPO is its schedule's
 // longest gap between runs (Hourly, Daily, Weekly by its days, Monthly as 31
 // days, times Every) plus LateAfter plus the last good run's duration; a
@@ -30,8 +33,14 @@
 // backup_jobs_total counts finished logs (job type backup). Each active
 // subscription gives backup_storage_limit_bytes{scope="subscription"} from
 // its plan's StorageLimit (GB, read as 10^9 bytes), and the vendor-only
-// backup_cleverfox_device_limit and backup_cleverfox_devices. The API has
-// no storage used figure, no running jobs and no alerts.
+// backup_cleverfox_device_limit and backup_cleverfox_devices. Every
+// subscription gives backup_cleverfox_subscription_status (a Status the
+// exporter does not know is an unknown_subscription_status issue),
+// backup_cleverfox_subscription_expiry_timestamp_seconds (an unreadable
+// PeriodEnd is an unreadable_time issue) and
+// backup_cleverfox_subscription_lapsed. backup_jobs_running counts the jobs
+// whose newest log is running. The API has no storage used figure, no queue
+// and no alerts.
 //
 // # Logs
 //

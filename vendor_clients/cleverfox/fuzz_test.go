@@ -26,26 +26,26 @@ func FuzzDecodeList(f *testing.F) {
 			logs      listPage[Log]
 		)
 		if json.Unmarshal(body, &companies) == nil {
-			inv.companies = companies.Data
+			inv.companies = companies.Data.List
 		}
 		if json.Unmarshal(body, &subs) == nil {
-			inv.subscriptions = subs.Data
+			inv.subscriptions = subs.Data.List
 		}
 		if json.Unmarshal(body, &plans) == nil {
-			inv.plans = plans.Data
+			inv.plans = plans.Data.List
 		}
 		if json.Unmarshal(body, &devices) == nil {
-			inv.devices = devices.Data
+			inv.devices = devices.Data.List
 		}
 		if json.Unmarshal(body, &jobs) == nil {
-			inv.jobs = jobs.Data
+			inv.jobs = jobs.Data.List
 		}
 		m := newMapper(inv, newZones(slog.New(slog.DiscardHandler)))
 		h := newLogHistory()
 		windowStart := fuzzNow.Add(-24 * time.Hour)
 		if json.Unmarshal(body, &logs) == nil {
-			for i := range logs.Data {
-				h.add(&logs.Data[i], m.logZone(&logs.Data[i]), windowStart)
+			for i := range logs.Data.List {
+				h.add(&logs.Data.List[i], m.logZone(&logs.Data.List[i]), windowStart)
 			}
 		}
 		for _, a := range m.assets(h, fuzzNow) {
@@ -57,7 +57,7 @@ func FuzzDecodeList(f *testing.F) {
 			}
 		}
 		_ = h.finished(windowStart)
-		_, _ = m.subscriptions()
+		_, _, _ = m.subscriptions(fuzzNow)
 		_ = ErrorMessage(body)
 	})
 }

@@ -39,7 +39,7 @@ func eachPage[T any](ctx context.Context, c *Client, resource string, fn func(it
 			if p.PageNo != 0 && p.PageNo != next+i {
 				return fmt.Errorf("cleverfox: list %s page %d: the API answered page %d", resource, next+i, p.PageNo)
 			}
-			if !fn(p.Data) {
+			if !fn(p.Data.List) {
 				return nil
 			}
 			// The echoed page_size is the one that counts: a server that
@@ -50,7 +50,7 @@ func eachPage[T any](ctx context.Context, c *Client, resource string, fn func(it
 			if p.PageSize > 0 && p.PageSize < size {
 				size = p.PageSize
 			}
-			if len(p.Data) < size {
+			if p.Data.Sent() < size {
 				return nil
 			}
 		}

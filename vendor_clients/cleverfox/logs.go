@@ -53,8 +53,9 @@ func newLogHistory() *logHistory {
 }
 
 // jobStatus normalises JobStatus. The documented values are Completed,
-// Failed and Missed; their exact case is not, so they match in any case, and
-// anything else (a running job's log, a value added later) is unknown.
+// Failed and Missed; their exact case is not, so they match in any case.
+// cleverfox.md tells to tolerate Running too (a log written while its job
+// runs), and "In Progress" is read the same way; anything else is unknown.
 func jobStatus(s string) backup.Status {
 	switch {
 	case strings.EqualFold(s, "Completed"):
@@ -63,6 +64,8 @@ func jobStatus(s string) backup.Status {
 		return backup.StatusFailed
 	case strings.EqualFold(s, "Missed"):
 		return backup.StatusMissed
+	case strings.EqualFold(s, "Running"), strings.EqualFold(s, "In Progress"), strings.EqualFold(s, "InProgress"):
+		return backup.StatusRunning
 	}
 	return backup.StatusUnknown
 }

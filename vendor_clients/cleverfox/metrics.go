@@ -18,4 +18,22 @@ var (
 		Type:   backup.Gauge,
 		Labels: []string{"subscription_id"},
 	}
+	subscriptionStatusSpec = backup.MetricSpec{
+		Name:   "subscription_status",
+		Help:   "The subscription's Status, value 1: active, trialing, past_due or canceled (an unknown Status has no series and counts as a data issue).",
+		Type:   backup.Gauge,
+		Labels: []string{"subscription_id", "tenant", "status"},
+	}
+	expirySpec = backup.MetricSpec{
+		Name:   "subscription_expiry_timestamp_seconds",
+		Help:   "When the period the subscription is paid for ends (PeriodEnd, Unix seconds); it lies ahead while the subscription is current.",
+		Type:   backup.Gauge,
+		Labels: []string{"subscription_id", "tenant"},
+	}
+	lapsedSpec = backup.MetricSpec{
+		Name:   "subscription_lapsed",
+		Help:   "1 if the subscription no longer pays for backups (IsInactive, PeriodEnd over a day past, or Canceled without a PeriodEnd); its company's jobs then count as unprotected.",
+		Type:   backup.Gauge,
+		Labels: []string{"subscription_id", "tenant"},
+	}
 )

@@ -38,7 +38,7 @@ func TestJobInterval(t *testing.T) {
 func TestJobStatus(t *testing.T) {
 	tests := map[string]string{
 		"Completed": "success", "completed": "success", "Failed": "failed", "FAILED": "failed",
-		"Missed": "missed", "Running": "unknown", "": "unknown", "Cancelled": "unknown",
+		"Missed": "missed", "Running": "running", "RUNNING": "running", "In Progress": "running", "": "unknown", "Cancelled": "unknown",
 	}
 	for in, want := range tests {
 		if got := jobStatus(in); string(got) != want {

@@ -2,6 +2,7 @@ package cleverfox
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/backup-exporter/backup_exporter/backup"
@@ -21,6 +22,7 @@ type mapper struct {
 	inv       *inventory
 	zones     *zones
 	companies map[int]*Company
+	subs      map[int]*Subscription
 	plans     map[int]*Plan
 	devices   map[int]*Device
 	jobs      map[int]*Job
@@ -31,6 +33,7 @@ func newMapper(inv *inventory, z *zones) *mapper {
 		inv:       inv,
 		zones:     z,
 		companies: byID(inv.companies, func(c *Company) int { return c.CompanyID }),
+		subs:      byID(inv.subscriptions, func(s *Subscription) int { return s.SubscriptionID }),
 		plans:     byID(inv.plans, func(p *Plan) int { return p.PlanID }),
 		devices:   byID(inv.devices, func(d *Device) int { return d.DeviceID }),
 		jobs:      byID(inv.jobs, func(j *Job) int { return j.JobID }),
@@ -50,6 +53,44 @@ func byID[T any](items []T, id func(*T) int) map[int]*T {
 func (m *mapper) active(j *Job) bool {
 	d := m.devices[j.DeviceID]
 	return !j.IsInactive && d != nil && !d.IsInactive
+}
+
+// covered reports whether a job is protected: it is active, and its
+// device's company is active and its subscription has not lapsed. A
+// company or subscription the lists do not hold is given the benefit of
+// the doubt (the job's own state decides).
+func (m *mapper) covered(j *Job, now time.Time) bool {
+	if !m.active(j) {
+		return false
+	}
+	d := m.devices[j.DeviceID]
+	if c := m.companies[d.CompanyID]; c != nil && c.IsInactive {
+		return false
+	}
+	if s := m.subs[d.SubscriptionID]; s != nil && lapsed(s, now) {
+		return false
+	}
+	return true
+}
+
+// running counts the jobs whose newest log is running, but for those the
+// "missed" rule has overtaken (a run that never ended, on a device gone
+// quiet): CleverFox's jobs running now. cleverfox.md has no queue, so none
+// is queued.
+func (m *mapper) running(h *logHistory, now time.Time) int {
+	n := 0
+	for i := range m.inv.jobs {
+		j := &m.inv.jobs[i]
+		rec := h.jobs[j.JobID]
+		if rec == nil || rec.lastStatus != backup.StatusRunning {
+			continue
+		}
+		if m.active(j) && overdue(j, m.deviceZone(j.DeviceID), rec, now) {
+			continue
+		}
+		n++
+	}
+	return n
 }
 
 // deviceZone is the zone of a device's "DateTime Local" fields.
@@ -79,7 +120,7 @@ func (m *mapper) assets(h *logHistory, now time.Time) []backup.Asset {
 			ID:        strconv.Itoa(j.JobID),
 			Name:      j.Name,
 			Type:      AssetType,
-			Protected: m.active(j),
+			Protected: m.covered(j, now),
 		}
 		if d := m.devices[j.DeviceID]; d != nil {
 			a.Name = d.Name + "/" + j.Name
@@ -127,9 +168,57 @@ func overdue(j *Job, loc *time.Location, rec *jobRecord, now time.Time) bool {
 	return rec == nil || rec.newestStart.Before(next)
 }
 
+// subscriptionStates maps the Status values the exporter knows, compared
+// without case, spaces or underscores, to the `status` label. The values
+// are not documented; these are the ones cleverfox.md 2.6 names.
+var subscriptionStates = map[string]string{
+	"active":    "active",
+	"trialing":  "trialing",
+	"trial":     "trialing",
+	"pastdue":   "past_due",
+	"canceled":  "canceled",
+	"cancelled": "canceled",
+}
+
+// subscriptionState returns the `status` label of a Status, "" for an empty
+// one, and false for a value the exporter does not know.
+func subscriptionState(s string) (string, bool) {
+	key := strings.ToLower(strings.NewReplacer(" ", "", "_", "", "-", "").Replace(s))
+	if key == "" {
+		return "", true
+	}
+	state, ok := subscriptionStates[key]
+	return state, ok
+}
+
+// lapseGrace is how long after PeriodEnd a subscription still counts as
+// current: a renewing subscription's next period may be written a little
+// after the old one ends, and one late update must not unprotect a
+// company's every job.
+const lapseGrace = 24 * time.Hour
+
+// lapsed reports whether a subscription no longer pays for backups: it is
+// inactive, its period ended (past lapseGrace), or it is canceled without a
+// period still running.
+func lapsed(s *Subscription, now time.Time) bool {
+	end := s.PeriodEnd.UTC()
+	state, _ := subscriptionState(s.Status)
+	switch {
+	case s.IsInactive:
+		return true
+	case !end.IsZero():
+		return now.After(end.Add(lapseGrace))
+	default:
+		return state == "canceled"
+	}
+}
+
 // subscriptions maps each active subscription to its storage quota and its
-// device figures. A limit of 0 is read as "not set" and left out.
-func (m *mapper) subscriptions() ([]backup.Storage, []backup.Sample) {
+// device figures (a limit of 0 is read as "not set" and left out), and
+// every subscription, inactive ones too, to its state: status, end of
+// period and whether it lapsed. A Status the exporter does not know and a
+// PeriodEnd it cannot read are left out and returned as issues.
+func (m *mapper) subscriptions(now time.Time) ([]backup.Storage, []backup.Sample, []backup.Issue) {
 	devices := map[int]int{}
 	for _, d := range m.inv.devices {
 		if !d.IsInactive {
@@ -138,11 +227,27 @@ func (m *mapper) subscriptions() ([]backup.Storage, []backup.Sample) {
 	}
 	var storage []backup.Storage
 	var samples []backup.Sample
+	var issues []backup.Issue
 	for _, s := range m.inv.subscriptions {
+		id := strconv.Itoa(s.SubscriptionID)
+		tenant := ""
+		if c := m.companies[s.CompanyID]; c != nil {
+			tenant = c.Name
+		}
+		if state, ok := subscriptionState(s.Status); !ok {
+			issues = append(issues, backup.Issue{Reason: "unknown_subscription_status", Text: "subscription Status the exporter does not know (status left out)", Example: s.Status})
+		} else if state != "" {
+			samples = append(samples, backup.Sample{Spec: &subscriptionStatusSpec, LabelValues: []string{id, tenant, state}, Value: 1})
+		}
+		if s.PeriodEnd.Unreadable() {
+			issues = append(issues, backup.Issue{Reason: "unreadable_time", Text: "subscription PeriodEnd that is not a timestamp (left out)", Example: id})
+		} else if end := s.PeriodEnd.UTC(); !end.IsZero() {
+			samples = append(samples, backup.Sample{Spec: &expirySpec, LabelValues: []string{id, tenant}, Value: float64(end.UnixNano()) / 1e9})
+		}
+		samples = append(samples, backup.Sample{Spec: &lapsedSpec, LabelValues: []string{id, tenant}, Value: boolValue(lapsed(&s, now))})
 		if s.IsInactive {
 			continue
 		}
-		id := strconv.Itoa(s.SubscriptionID)
 		samples = append(samples, backup.Sample{Spec: &devicesSpec, LabelValues: []string{id}, Value: float64(devices[s.SubscriptionID])})
 		p := m.plans[s.PlanID]
 		if p == nil {
@@ -164,5 +269,12 @@ func (m *mapper) subscriptions() ([]backup.Storage, []backup.Sample) {
 			})
 		}
 	}
-	return storage, samples
+	return storage, samples, issues
+}
+
+func boolValue(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

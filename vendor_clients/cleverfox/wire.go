@@ -1,5 +1,7 @@
 package cleverfox
 
+import "github.com/backup-exporter/backup_exporter/vendor_clients/httpapi"
+
 // The wire types mirror the JSON of the CleverFox Backup API
 // (https://cleverfoxbackup.com/api/{resource}). Every field is optional: an
 // absent field decodes to its zero value, and the API may add attributes
@@ -13,12 +15,16 @@ package cleverfox
 // it. DateTime keeps the wall clock until the mapping knows the zone.
 
 // listPage is the envelope of every list answer: {data, page_no, page_size},
-// newest id first, with no total count.
+// newest id first, with no total count. Data is decoded item by item: an
+// item with a field of the wrong type is dropped and counted, not the page.
 type listPage[T any] struct {
-	Data     []T `json:"data"`
-	PageNo   int `json:"page_no"`
-	PageSize int `json:"page_size"`
+	Data     httpapi.Items[T] `json:"data"`
+	PageNo   int              `json:"page_no"`
+	PageSize int              `json:"page_size"`
 }
+
+// ItemDrops reports the items of the page that did not decode.
+func (p *listPage[T]) ItemDrops() (int, string) { return p.Data.ItemDrops() }
 
 // Company is a customer of the partner; it is the tenant of its jobs.
 type Company struct {
@@ -29,11 +35,16 @@ type Company struct {
 
 // Subscription ties a company to a plan.
 type Subscription struct {
-	SubscriptionID int    `json:"SubscriptionId"`
-	CompanyID      int    `json:"CompanyId"`
-	PlanID         int    `json:"PlanId"`
-	Status         string `json:"Status"`
-	IsInactive     bool   `json:"IsInactive"`
+	SubscriptionID int `json:"SubscriptionId"`
+	CompanyID      int `json:"CompanyId"`
+	PlanID         int `json:"PlanId"`
+	// Status is free text of at most 15 characters; its values are not
+	// documented (cleverfox.md 2.6 suggests Active, Trialing, PastDue and
+	// Canceled).
+	Status     string `json:"Status"`
+	IsInactive bool   `json:"IsInactive"`
+	// PeriodEnd is the end of the period paid for (DateTime UTC).
+	PeriodEnd DateTime `json:"PeriodEnd"`
 	// AdditionalDevice is the number of devices bought on top of the plan's
 	// DeviceLimit.
 	AdditionalDevice int `json:"AdditionalDevice"`

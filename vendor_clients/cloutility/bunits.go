@@ -48,7 +48,7 @@ func (t *bunitTree) UnmarshalJSON(b []byte) error {
 	if err := l.UnmarshalJSON(b); err != nil {
 		return err
 	}
-	*t = bunitTree(l)
+	*t = bunitTree(l.List)
 	return nil
 }
 
@@ -87,7 +87,7 @@ func (c *Client) businessUnits(ctx context.Context) ([]*bunit, error) {
 		seen[u.ID] = true
 		b := &bunit{id: u.ID, name: u.Name, parent: parent}
 		out = append(out, b)
-		for _, child := range u.BusinessUnits {
+		for _, child := range u.BusinessUnits.List {
 			add(child, b)
 		}
 	}
@@ -116,7 +116,7 @@ func findBunit(tree []simpleBusinessUnit, id ID) (simpleBusinessUnit, bool) {
 		if u.ID == id {
 			return u, true
 		}
-		if found, ok := findBunit(u.BusinessUnits, id); ok {
+		if found, ok := findBunit(u.BusinessUnits.List, id); ok {
 			return found, true
 		}
 	}
@@ -141,5 +141,5 @@ func (c *Client) readBunit(ctx context.Context, b *bunit) {
 		b.err = fmt.Errorf("cloutility: consumers of business unit %s: %w", b.id, err)
 		return
 	}
-	b.consumers = consumers
+	b.consumers = consumers.List
 }

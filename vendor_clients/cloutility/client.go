@@ -32,9 +32,9 @@ type Client struct {
 
 	// userBunit is the user's own business unit from /v1/me, read once.
 	userBunit ID
-	// rangedJobsOnFirst is set once the ranged `/jobs` path answered 404 and
-	// the `/jobs/first?startTime&endTime` form worked instead.
-	rangedJobsOnFirst atomic.Bool
+	// rangedJobsOnPlain is set once the ranged `/jobs/first` form answered
+	// 404 or a single Job, and `/jobs?startTime&endTime` is used instead.
+	rangedJobsOnPlain atomic.Bool
 	// warningTypes names warning types that reports send by id only.
 	warningTypes map[int]string
 	// warningTypesDue is when the warning types may be read again.

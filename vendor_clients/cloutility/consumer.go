@@ -42,6 +42,11 @@ type consumerState struct {
 	node    *node
 	hasNode bool
 	nodeDue time.Time
+	// idleAllowed is the consumer's allowNoActivity; allowNoActivity its
+	// item endpoint's, re-read every inventory_ttl, for a list answer that
+	// leaves the field out.
+	idleAllowed     bool
+	allowNoActivity httpapi.Reused[bool]
 	// report is the latest node report (nil when it has none), read again
 	// when the next daily report is due.
 	report    *nodeReport
@@ -87,28 +92,29 @@ func (c *Client) readConsumer(ctx context.Context, st *consumerState, now time.T
 	if !now.Before(st.nodeDue) {
 		var n node
 		err := c.get(ctx, "/bunits/{bunit}/consumers/{consumer}/node", path+"/node", nil, &n)
+		idle, idleErr := c.allowNoActivity(ctx, path, st, now)
 		switch {
+		case idleErr != nil:
+			out.nodeErr = fmt.Errorf("consumer: %w", idleErr)
 		case err == nil:
-			st.node, st.hasNode, st.nodeDue = &n, true, now.Add(c.inventoryTTL)
+			st.node, st.hasNode, st.nodeDue, st.idleAllowed = &n, true, now.Add(c.inventoryTTL), idle
 		case httpapi.IsStatus(err, http.StatusNotFound):
-			st.node, st.hasNode, st.nodeDue = nil, true, now.Add(c.inventoryTTL) // a consumer without a node yet
+			// a consumer without a node yet
+			st.node, st.hasNode, st.nodeDue, st.idleAllowed = nil, true, now.Add(c.inventoryTTL), idle
 		default:
 			out.nodeErr = fmt.Errorf("node: %w", err)
 		}
 	}
 
 	if !now.Before(st.reportDue) {
-		// status and warnings are left out of a report unless asked for.
-		var rep nodeReport
-		q := url.Values{"status": {"true"}, "warnings": {"true"}}
-		err := c.get(ctx, "/bunits/{bunit}/consumers/{consumer}/reports/latest", path+"/reports/latest", q, &rep)
+		rep, err := c.latestReport(ctx, path, now)
 		switch {
-		case err == nil:
-			st.report, st.hasReport, st.reportDue = &rep, true, c.nextReport(&rep, now)
-		case httpapi.IsStatus(err, http.StatusNotFound):
-			st.report, st.hasReport, st.reportDue = nil, true, now.Add(c.inventoryTTL)
+		case err != nil:
+			out.reportErr = err
+		case rep != nil:
+			st.report, st.hasReport, st.reportDue = rep, true, c.nextReport(rep, now)
 		default:
-			out.reportErr = fmt.Errorf("latest report: %w", err)
+			st.report, st.hasReport, st.reportDue = nil, true, now.Add(c.inventoryTTL)
 		}
 	}
 
@@ -136,7 +142,7 @@ func (c *Client) readJobsAndFilespaces(ctx context.Context, path string, st *con
 		if err != nil && !httpapi.IsStatus(err, http.StatusNotFound) {
 			return fmt.Errorf("filespaces: %w", err)
 		}
-		for _, f := range fs {
+		for _, f := range fs.List {
 			if f.LastBackupEnd.After(st.filespaceBackup) {
 				st.filespaceBackup = f.LastBackupEnd.Time
 			}
@@ -196,3 +202,80 @@ func (st *consumerState) served() bool {
 // isCut reports whether the refresh's own deadline or cancellation ended
 // a read: that leaves the read to the next refresh rather than failing it.
 func isCut(ctx context.Context) bool { return ctx.Err() != nil }
+
+// reportWindow is how far back the ranged /reports call first looks for
+// the latest node report: reports are daily, so a week holds several.
+const reportWindow = 7 * 24 * time.Hour
+
+// latestReport returns the consumer's newest node report with its status and
+// warnings, or nil when it has none (404).
+//
+// Quirk: the `status` and `warnings` switches, without which a report
+// leaves both out, are documented for the ranged /reports only, not for
+// /reports/latest (cloutility.md 3.4). The newest report of the last
+// reportWindow is read there. A consumer with none in that window has its
+// latest report's date read on /reports/latest, and that day read on the
+// ranged /reports, so that an old report still comes with its status.
+func (c *Client) latestReport(ctx context.Context, path string, now time.Time) (*nodeReport, error) {
+	newest, err := c.rangedReport(ctx, path, now.Add(-reportWindow), now)
+	if err != nil || newest != nil {
+		return newest, err
+	}
+	var latest nodeReport
+	err = c.get(ctx, "/bunits/{bunit}/consumers/{consumer}/reports/latest", path+"/reports/latest", nil, &latest)
+	switch {
+	case httpapi.IsStatus(err, http.StatusNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("latest report: %w", err)
+	case latest.ReportDate.IsZero():
+		return &latest, nil
+	}
+	day := latest.ReportDate.Time
+	if full, err := c.rangedReport(ctx, path, day, day); err != nil || full != nil {
+		return full, err
+	}
+	return &latest, nil
+}
+
+// rangedReport returns the newest report of [from, to] with its status and
+// warnings, or nil when there is none.
+func (c *Client) rangedReport(ctx context.Context, path string, from, to time.Time) (*nodeReport, error) {
+	q := url.Values{
+		"startDate": {from.UTC().Format(time.RFC3339Nano)},
+		"endDate":   {to.UTC().Format(time.RFC3339Nano)},
+		"status":    {"true"},
+		"warnings":  {"true"},
+	}
+	var reports list[nodeReport]
+	err := c.get(ctx, "/bunits/{bunit}/consumers/{consumer}/reports", path+"/reports", q, &reports)
+	switch {
+	case httpapi.IsStatus(err, http.StatusNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("reports: %w", err)
+	}
+	var newest *nodeReport
+	for i := range reports.List {
+		if r := &reports.List[i]; newest == nil || r.ReportDate.After(newest.ReportDate.Time) {
+			newest = r
+		}
+	}
+	return newest, nil
+}
+
+// allowNoActivity returns the consumer's allowNoActivity: the list's when
+// it sent one, else its item endpoint's, the most specific endpoint as
+// Safespring advises (cloutility.md 3.3), read again every inventory_ttl.
+func (c *Client) allowNoActivity(ctx context.Context, path string, st *consumerState, now time.Time) (bool, error) {
+	if v := st.consumer.AllowNoActivity; v != nil {
+		return *v, nil
+	}
+	return st.allowNoActivity.Get(ctx, now, c.inventoryTTL, func(ctx context.Context) (bool, error) {
+		var full consumer
+		if err := c.get(ctx, "/bunits/{bunit}/consumers/{consumer}", path, nil, &full); err != nil {
+			return false, err
+		}
+		return full.AllowNoActivity != nil && *full.AllowNoActivity, nil
+	})
+}

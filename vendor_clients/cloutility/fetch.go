@@ -84,6 +84,7 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	snap.SetPart(backup.PartJobs, partError(has.jobs, &jobsErrs, len(c.order)))
 	snap.SetPart(backup.PartStorage, partError(has.reports, &reportErrs, len(c.order)))
 	snap.SetPart(backup.PartAlerts, partError(has.reports, &reportErrs, len(c.order)))
+	c.api.ReportDroppedItems(snap)
 	for _, f := range []*failures{&nodeErrs, &reportErrs, &jobsErrs} {
 		if err := f.err(len(due), "consumer reads"); err != nil && has.nodes {
 			c.logger.Debug("consumer reads failed: they serve their last good read and are read again later", "err", err)
@@ -234,6 +235,10 @@ func (c *Client) snapshot(now time.Time) *backup.Snapshot {
 			LastTransferredBytes: st.lastTransferred,
 			LastRestore:          st.lastRestore,
 			Observed:             st.observed,
+			// A unit the customer allows to idle (allowNoActivity) owes
+			// no backup by a deadline: it gets no RPO, so no RPO alert,
+			// unless an rpo_overrides entry sets one.
+			RPOWaived: st.idleAllowed,
 		}
 		// A node whose backups run outside schedules has no backup job:
 		// its filespaces still say when a backup last ended.
@@ -253,7 +258,12 @@ func (c *Client) snapshot(now time.Time) *backup.Snapshot {
 					used[b] += *a.SizeBytes
 				}
 			}
-			for _, w := range r.Warnings {
+			// A warning of the wrong shape is dropped inside its report,
+			// past GetJSON's count of the answer's own list: count it here.
+			for range r.Warnings.Dropped {
+				snap.AddIssue(httpapi.IssueUndecodableItem, "node report warning with a field of the wrong JSON type (warning dropped)", id+": "+r.Warnings.Problem)
+			}
+			for _, w := range r.Warnings.List {
 				if sev, active := severity(w.Status); active {
 					snap.Alerts = append(snap.Alerts, backup.Alert{Severity: sev, Type: alertType(w.Type, c.warningTypes)})
 				}
@@ -308,7 +318,7 @@ func (c *Client) nameWarningTypes(ctx context.Context) {
 		if st.report == nil {
 			continue
 		}
-		for _, w := range st.report.Warnings {
+		for _, w := range st.report.Warnings.List {
 			if w.Type != nil && w.Type.Name == "" && w.Type.ID != nil {
 				if _, ok := c.warningTypes[*w.Type.ID]; !ok {
 					unknown = true
@@ -328,8 +338,8 @@ func (c *Client) nameWarningTypes(ctx context.Context) {
 		c.logger.Warn("cannot read the node warning types", "err", err)
 		return
 	}
-	names := make(map[int]string, len(types))
-	for _, t := range types {
+	names := make(map[int]string, len(types.List))
+	for _, t := range types.List {
 		if t.ID != nil && t.Name != "" {
 			names[*t.ID] = t.Name
 		}

@@ -183,11 +183,19 @@ func TestRequestBudget(t *testing.T) {
 	const consumers, bunits = 48, 5
 	clk := &clock{t: testNow}
 	f := newFixture(t, cloutilityfake.Options{Seed: 7, Scale: consumers, BusinessUnits: bunits}, nil, clk.now)
-	var withJobs, noSuccess, withNode int
+	var withJobs, noSuccess, withNode, noRecentReport, oldReport int
 	f.srv.Update(func(d *cloutilityfake.Data) {
 		for _, c := range d.Consumers {
 			if len(c.Jobs) > 0 {
 				withJobs++
+			}
+			// A consumer without a report of the last week has its latest
+			// read on /reports/latest, and an old one that day's on /reports.
+			if c.Report == nil || c.Report.Date.Before(testNow.Add(-7*24*time.Hour)) {
+				noRecentReport++
+			}
+			if c.Report != nil && c.Report.Date.Before(testNow.Add(-7*24*time.Hour)) {
+				oldReport++
 			}
 			if c.Node == nil {
 				continue
@@ -211,16 +219,20 @@ func TestRequestBudget(t *testing.T) {
 		"/v1/bunits/{bunit}":              bunits,
 		"/v1/bunits/{bunit}/consumers":    bunits,
 		consumerPath + "/node":            consumers,
-		consumerPath + "/reports/latest":  consumers,
-		consumerPath + "/jobs":            withJobs,
+		consumerPath + "/reports":         consumers + oldReport,
+		consumerPath + "/reports/latest":  noRecentReport,
+		consumerPath + "/jobs/first":      withJobs,
 		consumerPath + "/node/filespaces": noSuccess,
 		"/v1/nodewarningtypes":            1,
 	}
-	cold := maps(base, map[string]int{"/v1/oauth": 1, "/v1/me": 1, consumerPath + "/jobs/first": consumers})
-	warm := map[string]int{
-		consumerPath + "/jobs":       withJobs,
-		consumerPath + "/jobs/first": consumers - withJobs,
-	}
+	// /jobs/first serves both the first job (once per consumer) and, with
+	// startTime and endTime, the ranged list (per consumer with jobs).
+	// The list leaves allowNoActivity out, so each consumer's item is read
+	// once per inventory_ttl, with its node.
+	cold := maps(base, map[string]int{"/v1/oauth": 1, "/v1/me": 1, consumerPath + "/jobs/first": consumers + withJobs, consumerPath: consumers})
+	// A cache_ttl later only the jobs are due: the ranged list of each
+	// consumer with jobs, the first job of each without.
+	warm := map[string]int{consumerPath + "/jobs/first": consumers}
 
 	for _, step := range []struct {
 		name    string
@@ -281,20 +293,30 @@ func TestJobsWindow(t *testing.T) {
 		wantJobs2   []string
 	}{
 		{
-			name:    "ranged jobs on /jobs",
+			name:    "ranged jobs on the guide's /jobs/first?startTime&endTime",
 			advance: time.Hour,
 			wantRoutes2: map[string]int{
-				"/v1/bunits/{bunit}/consumers/{consumer}/jobs":       3,
-				"/v1/bunits/{bunit}/consumers/{consumer}/jobs/first": 3, // the consumers without any job
+				// 3 ranged reads, and the first job of the 3 consumers without any.
+				"/v1/bunits/{bunit}/consumers/{consumer}/jobs/first": 6,
 			},
 			wantJobs2: []string{"1002", "1003", "1004"},
 		},
 		{
-			name:    "/jobs answers 404: the /jobs/first form is used from then on",
+			name:    "a portal with the guide's form only",
 			opts:    cloutilityfake.Options{RangedJobsOnFirstOnly: true},
 			advance: time.Hour,
 			wantRoutes2: map[string]int{
 				"/v1/bunits/{bunit}/consumers/{consumer}/jobs/first": 6,
+			},
+			wantJobs2: []string{"1002", "1003", "1004"},
+		},
+		{
+			name:    "/jobs/first answers one Job whatever the range: /jobs?startTime&endTime from then on",
+			opts:    cloutilityfake.Options{FirstJobIgnoresRange: true},
+			advance: time.Hour,
+			wantRoutes2: map[string]int{
+				"/v1/bunits/{bunit}/consumers/{consumer}/jobs":       3,
+				"/v1/bunits/{bunit}/consumers/{consumer}/jobs/first": 3, // the consumers without any job
 			},
 			wantJobs2: []string{"1002", "1003", "1004"},
 		},
@@ -308,8 +330,9 @@ func TestJobsWindow(t *testing.T) {
 			},
 			advance: time.Hour,
 			wantRoutes2: map[string]int{
-				"/v1/bunits/{bunit}/consumers/{consumer}/jobs":       4, // web-01 twice
-				"/v1/bunits/{bunit}/consumers/{consumer}/jobs/first": 4,
+				// web-01's range twice around its first job read again, 2 more
+				// ranges, and the first job of the 3 consumers without any.
+				"/v1/bunits/{bunit}/consumers/{consumer}/jobs/first": 8,
 			},
 			wantJobs2: []string{"1002", "1003", "1004", "1005"},
 		},
@@ -381,15 +404,15 @@ func TestFetchOutcomes(t *testing.T) {
 		wantAsset  int
 		wantFailed int
 	}{
-		{name: "a report is forbidden: the consumer is served without it", suffix: "/consumers/13/reports/latest",
+		{name: "a report is forbidden: the consumer is served without it", suffix: "/consumers/13/reports",
 			wantAsset: 6, wantFailed: 1},
 		{name: "a node is forbidden: that consumer is not served", suffix: "/consumers/10/node",
 			wantAsset: 5, wantFailed: 1},
-		{name: "jobs are forbidden", suffix: "/consumers/15/jobs",
+		{name: "jobs are forbidden", suffix: "/consumers/15/jobs/first",
 			wantAsset: 5, wantFailed: 1},
 		{name: "every node is forbidden: nothing of the assets could be read", suffix: "/node",
 			wantFail: []backup.Part{backup.PartAssets}, wantAsset: 0, wantFailed: 6},
-		{name: "every report is forbidden", suffix: "/reports/latest",
+		{name: "every report is forbidden", suffix: "/reports",
 			wantFail: []backup.Part{backup.PartStorage, backup.PartAlerts}, wantAsset: 6, wantFailed: 6},
 		{name: "a business unit is forbidden", suffix: "/bunits/3/consumers",
 			wantAsset: 4, wantFailed: 1},

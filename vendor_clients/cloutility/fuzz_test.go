@@ -33,16 +33,16 @@ func FuzzDecodeList(f *testing.F) {
 		}
 		_ = json.Unmarshal(body, &unit)
 		if json.Unmarshal(body, &cons) == nil {
-			for _, c := range cons {
+			for _, c := range cons.List {
 				_ = activeState(c.DataSourceState)
 			}
 		}
 		_ = json.Unmarshal(body, &nd)
 		_ = json.Unmarshal(body, &fss)
 		if json.Unmarshal(body, &reports) == nil {
-			for i := range reports {
-				_ = reportSamples("1", &reports[i])
-				for _, w := range reports[i].Warnings {
+			for i := range reports.List {
+				_ = reportSamples("1", &reports.List[i])
+				for _, w := range reports.List[i].Warnings.List {
 					_, _ = severity(w.Status)
 					_ = alertType(w.Type, nil)
 				}
@@ -50,14 +50,14 @@ func FuzzDecodeList(f *testing.F) {
 		}
 		if json.Unmarshal(body, &jobs) == nil {
 			snap := &backup.Snapshot{JobsRunning: map[backup.JobType]int{}}
-			addJobs(snap, jobs, now.Add(-24*time.Hour))
+			addJobs(snap, jobs.List, now.Add(-24*time.Hour))
 			for _, j := range snap.Jobs {
 				if j.ID == "" || !j.Status.Finished() || j.End.IsZero() {
 					t.Fatalf("job served that is not a finished one with an id and an end: %+v", j)
 				}
 			}
 			var st consumerState
-			st.remember(jobs)
+			st.remember(jobs.List)
 			if st.lastDuration != nil && *st.lastDuration < 0 {
 				t.Fatalf("negative duration %v", *st.lastDuration)
 			}

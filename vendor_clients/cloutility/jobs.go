@@ -1,7 +1,9 @@
 package cloutility
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -79,9 +81,15 @@ func (c *Client) firstJob(ctx context.Context, path string) (time.Time, error) {
 	return first.Completed.Time, nil
 }
 
-// rangedJobs reads the jobs in [from, to]. The documented ranged call is
-// `/jobs?startTime&endTime`; Safespring's guide writes it on `/jobs/first`,
-// so on a 404 the client tries that form and keeps using it.
+// rangedJobs reads the jobs in [from, to].
+//
+// Quirk: the ranged call's path is uncertain (cloutility.md 3.4).
+// Safespring's guide documents `/jobs/first?startTime&endTime` answering a
+// JobList, and that form is asked first. The help pages document
+// `/jobs/first` without parameters answering one Job: a server of that kind
+// answers the ranged form with a 404, or with a single Job (it ignored the
+// range), and is then asked `/jobs?startTime&endTime`, the other form
+// cloutility.md names. The choice is kept for the client's life.
 func (c *Client) rangedJobs(ctx context.Context, path string, from, to time.Time) ([]job, error) {
 	// RFC 3339 with the fraction: truncating it could put the start before
 	// the first job's completion.
@@ -89,22 +97,48 @@ func (c *Client) rangedJobs(ctx context.Context, path string, from, to time.Time
 		"startTime": {from.UTC().Format(time.RFC3339Nano)},
 		"endTime":   {to.UTC().Format(time.RFC3339Nano)},
 	}
-	var jobs list[job]
-	if !c.rangedJobsOnFirst.Load() {
-		err := c.get(ctx, "/bunits/{bunit}/consumers/{consumer}/jobs", path+"/jobs", q, &jobs)
-		if !httpapi.IsStatus(err, http.StatusNotFound) {
-			if err != nil {
-				return nil, fmt.Errorf("jobs: %w", err)
-			}
-			return jobs, nil
+	if !c.rangedJobsOnPlain.Load() {
+		var jobs jobListAnswer
+		err := c.get(ctx, "/bunits/{bunit}/consumers/{consumer}/jobs/first", path+"/jobs/first", q, &jobs)
+		switch {
+		case err == nil && !jobs.single:
+			return jobs.List, nil
+		case err != nil && !httpapi.IsStatus(err, http.StatusNotFound):
+			return nil, fmt.Errorf("jobs (on /jobs/first): %w", err)
 		}
 	}
-	err := c.get(ctx, "/bunits/{bunit}/consumers/{consumer}/jobs/first", path+"/jobs/first", q, &jobs)
-	if err != nil {
-		return nil, fmt.Errorf("jobs (on /jobs/first): %w", err)
+	var jobs list[job]
+	if err := c.get(ctx, "/bunits/{bunit}/consumers/{consumer}/jobs", path+"/jobs", q, &jobs); err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	c.rangedJobsOnFirst.Store(true)
-	return jobs, nil
+	c.rangedJobsOnPlain.Store(true)
+	return jobs.List, nil
+}
+
+// jobListAnswer is the answer of the ranged `/jobs/first`: a JobList, or,
+// from a server that serves only the help pages' form, one Job.
+type jobListAnswer struct {
+	list[job]
+	// single is true when the answer was one Job rather than a list.
+	single bool
+}
+
+// UnmarshalJSON reads a list (array or collection) or marks a single Job: an
+// object without `items`.
+func (a *jobListAnswer) UnmarshalJSON(b []byte) error {
+	var probe struct {
+		Items json.RawMessage `json:"items"`
+	}
+	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '{' {
+		if err := json.Unmarshal(t, &probe); err != nil {
+			return err
+		}
+		if probe.Items == nil {
+			a.single = true
+			return nil
+		}
+	}
+	return a.list.UnmarshalJSON(b)
 }
 
 // jobEnd is when a job ended: its completion, else (a failed or missed job

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/backup-exporter/backup_exporter/vendor_clients/httpapi"
 )
 
 // The wire types mirror the JSON of the Cloutility API (cloutility.md §3.5).
@@ -68,6 +70,10 @@ type consumer struct {
 	DataSourceState *Enum  `json:"dataSourceState"`
 	// LimitHighStorage is the consumer's storage threshold in GB. [I]
 	LimitHighStorage *float64 `json:"limitHighStorage"`
+	// AllowNoActivity is set when the customer allows the unit to idle: it
+	// switches the "no activity" warnings off (cloutility.md 3.5). Slim
+	// list answers may leave it out; nil is "not sent".
+	AllowNoActivity *bool `json:"allowNoActivity"`
 }
 
 // node is the IBM Storage Protect node behind a consumer.
@@ -123,28 +129,27 @@ type job struct {
 }
 
 // list is a collection: either a bare JSON array or a `$type`-tagged
-// hypermedia collection {"$type", "href", "total", "items": [...]}.
-type list[T any] []T
+// hypermedia collection {"$type", "href", "total", "items": [...]}. Its
+// items are decoded one by one (httpapi.Items): an item with a field of the
+// wrong type is dropped and counted, not the answer.
+type list[T any] struct {
+	httpapi.Items[T]
+}
 
 // UnmarshalJSON accepts an array, a collection object, or null.
 func (l *list[T]) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '{' {
 		var c struct {
-			Items []T `json:"items"`
+			Items httpapi.Items[T] `json:"items"`
 		}
 		if err := json.Unmarshal(b, &c); err != nil {
 			return err
 		}
-		*l = c.Items
+		l.Items = c.Items
 		return nil
 	}
-	var items []T
-	if err := json.Unmarshal(b, &items); err != nil {
-		return err
-	}
-	*l = items
-	return nil
+	return l.Items.UnmarshalJSON(b)
 }
 
 // ID is an object id. The API sends integers; a string is accepted too.

@@ -171,6 +171,8 @@ func TestListDecoding(t *testing.T) {
 		{"typed collection", `{"$type": "Cloutility.Collection[[Consumer]]", "href": "/v1/x", "total": 2, "offset": 0, "items": [{"id": 7}, {"id": 8}]}`, []ID{"7", "8"}},
 		{"empty collection", `{"total": 0}`, nil},
 		{"null", `null`, nil},
+		{"an item of the wrong type is dropped, not the list", `[{"id": 1}, {"id": 2, "name": 5}, {"id": 3}]`, []ID{"1", "3"}},
+		{"in a collection too", `{"items": [{"id": 1, "limitHighStorage": "100"}, {"id": 4}]}`, []ID{"4"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,7 +181,7 @@ func TestListDecoding(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got []ID
-			for _, c := range l {
+			for _, c := range l.List {
 				got = append(got, c.ID)
 			}
 			if len(got) != len(tt.want) {

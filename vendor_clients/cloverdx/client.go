@@ -133,6 +133,7 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	snap.SetPart(backup.PartMonitors, err)
 	snap.SetPart(backup.PartAlerts, err)
 
+	c.api.ReportDroppedItems(snap)
 	if snap.Failed(backup.PartAssets) && snap.Failed(backup.PartMonitors) {
 		return nil, errors.Join(snap.PartErrors[backup.PartAssets], snap.PartErrors[backup.PartMonitors])
 	}

@@ -1,6 +1,7 @@
 package cloverdx
 
 import (
+	"cmp"
 	"context"
 	"maps"
 	"slices"
@@ -23,23 +24,33 @@ type executionState struct {
 	assets map[string]*backup.Asset
 }
 
-// fetchExecutions reads the executions newest first and fills the assets
-// and jobs of snap. It pages on until it reaches the floor (the lookback
-// start on the first refresh, the watermark later) with every job file first
-// seen in this read having its last success, or until the history horizon.
-// The remembered state changes only when the read succeeds.
+// fetchExecutions reads the executions and fills the assets and jobs of
+// snap. While the collection comes newest first it pages on until it
+// reaches the floor (the lookback start on the first refresh, the watermark
+// later) with every job file first seen in this read having its last
+// success, or until the history horizon. The remembered state changes only
+// when the read succeeds.
+//
+// Quirk: the order of GET /executions is not documented (cloverdx.md 4.4
+// marks newest first as inferred, and no sort parameter is documented for
+// REST). The read stops early only while every runId seen so far was lower
+// than the one before; once one is higher, it reads the collection to its
+// end and takes the executions newest first by runId.
 func (c *Client) fetchExecutions(ctx context.Context, now time.Time, snap *backup.Snapshot) error {
-	r := &executionRead{
-		prev:          &c.state,
-		lookbackStart: now.Add(-c.lookback),
-		historyStart:  now.Add(-c.history),
-		seen:          map[int64]bool{},
-		fresh:         map[string]*freshAsset{},
-	}
-	// Quirk: the order of GET /executions is not documented; it is taken to
-	// be newest first (by runId), as the UI's execution history is.
+	r := c.newExecutionRead(now)
 	if err := pageAll(ctx, c, "/executions", "/executions", r.visit); err != nil {
 		return err
+	}
+	if !r.ordered {
+		all := r.all
+		slices.SortFunc(all, func(a, b execution) int { return cmp.Compare(b.RunID, a.RunID) })
+		r = c.newExecutionRead(now)
+		for _, e := range all {
+			r.seen[e.RunID] = true
+			if !r.process(e) {
+				break
+			}
+		}
 	}
 	c.state = r.commit()
 	snap.Assets = make([]backup.Asset, 0, len(c.state.assets))
@@ -52,6 +63,18 @@ func (c *Client) fetchExecutions(ctx context.Context, now time.Time, snap *backu
 	return nil
 }
 
+// newExecutionRead starts one refresh's pass over the executions.
+func (c *Client) newExecutionRead(now time.Time) *executionRead {
+	return &executionRead{
+		prev:          &c.state,
+		lookbackStart: now.Add(-c.lookback),
+		historyStart:  now.Add(-c.history),
+		seen:          map[int64]bool{},
+		fresh:         map[string]*freshAsset{},
+		ordered:       true,
+	}
+}
+
 // executionRead is one refresh's pass over the executions, newest first.
 type executionRead struct {
 	prev                        *executionState
@@ -60,6 +83,14 @@ type executionRead struct {
 	// seen dedupes runIds: an execution started while paging shifts the
 	// offsets, so a page can repeat the last items of the one before.
 	seen map[int64]bool
+	// ordered stays true while the runIds come strictly newest first;
+	// lastRun is the previous one. all keeps every execution read, for a
+	// collection that turns out not to be ordered.
+	ordered bool
+	lastRun int64
+	all     []execution
+	// stopped is set once process has seen enough.
+	stopped bool
 	// fresh are the job files this read saw, newest execution first.
 	fresh map[string]*freshAsset
 	// incomplete counts the job files new to this read still lacking a
@@ -81,31 +112,50 @@ type freshAsset struct {
 	attempted, finished, succeeded bool
 }
 
-// visit takes one page of executions and reports whether to read on.
+// visit takes one page of executions and reports whether to read on: while
+// the order holds, until process has seen enough; once it breaks, to the
+// end of the collection.
 func (r *executionRead) visit(page []execution) bool {
 	for _, e := range page {
 		if r.seen[e.RunID] {
 			continue
 		}
 		r.seen[e.RunID] = true
-		started := e.started()
-		if !started.IsZero() && started.Before(r.historyStart) {
-			return false
+		r.all = append(r.all, e)
+		if r.lastRun != 0 && e.RunID >= r.lastRun {
+			r.ordered = false
 		}
-		// Past the watermark every execution was read before: it matters
-		// only to a job file new to this read that still lacks its success.
-		beyondFloor := r.prev.primed && e.RunID <= r.prev.watermark
-		status := normaliseStatus(e.Status)
-		if !beyondFloor {
-			r.count(e, status)
-		}
-		r.apply(e, status, beyondFloor)
-		passed := beyondFloor || (!r.prev.primed && !started.IsZero() && started.Before(r.lookbackStart))
-		if passed && r.incomplete == 0 {
-			return false
+		r.lastRun = e.RunID
+		if r.ordered && !r.stopped && !r.process(e) {
+			r.stopped = true
 		}
 	}
-	return true
+	return !r.ordered || !r.stopped
+}
+
+// process takes one execution, the executions coming newest first, and
+// reports whether older ones can still tell something.
+func (r *executionRead) process(e execution) bool {
+	started := e.started()
+	if !started.IsZero() && started.Before(r.historyStart) {
+		return false
+	}
+	if e.child() {
+		// A child execution (a jobflow's graph, a partition worker)
+		// is part of its parent's run, which is the job: it is
+		// neither counted nor an attempt of a job file of its own.
+		return true
+	}
+	// Past the watermark every execution was read before: it matters
+	// only to a job file new to this read that still lacks its success.
+	beyondFloor := r.prev.primed && e.RunID <= r.prev.watermark
+	status := normaliseStatus(e.Status)
+	if !beyondFloor {
+		r.count(e, status)
+	}
+	r.apply(e, status, beyondFloor)
+	passed := beyondFloor || (!r.prev.primed && !started.IsZero() && started.Before(r.lookbackStart))
+	return !passed || r.incomplete != 0
 }
 
 // count adds an execution to the jobs and the running count, and tracks the

@@ -27,7 +27,7 @@ func FuzzDecodeList(f *testing.F) {
 				seen:          map[int64]bool{},
 				fresh:         map[string]*freshAsset{},
 			}
-			r.visit(execs.Members)
+			r.visit(execs.Members.List)
 			st := r.commit()
 			for _, a := range st.assets {
 				if a.LastDuration != nil && *a.LastDuration < 0 {
@@ -47,8 +47,8 @@ func FuzzDecodeList(f *testing.F) {
 		var monitors collection[monitor]
 		if json.Unmarshal(body, &boards) == nil && json.Unmarshal(body, &monitors) == nil {
 			snap := &backup.Snapshot{}
-			for _, d := range boards.Members {
-				for _, m := range monitors.Members {
+			for _, d := range boards.Members.List {
+				for _, m := range monitors.Members.List {
 					c.addMonitor(snap, d, m)
 				}
 			}

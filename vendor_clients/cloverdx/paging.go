@@ -6,11 +6,13 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+
+	"github.com/backup-exporter/backup_exporter/vendor_clients/httpapi"
 )
 
 // page is one fetched page of a collection, or the error that stopped it.
 type page[T any] struct {
-	members []T
+	members httpapi.Items[T]
 	err     error
 }
 
@@ -30,12 +32,12 @@ func pageAll[T any](ctx context.Context, c *Client, route, path string, visit fu
 	if err != nil {
 		return fmt.Errorf("%s page 1: %w", route, err)
 	}
-	if len(first.Members) == 0 || !visit(first.Members) {
+	if first.Members.Sent() == 0 || !visit(first.Members.List) {
 		return nil
 	}
 	// step is the server's real page size, which the first page shows: a
 	// server may cap pageSize (or ignore it), and offsets must follow it.
-	step := len(first.Members)
+	step := first.Members.Sent()
 	if first.TotalItems == nil {
 		return pageSequential(ctx, c, route, path, step, visit)
 	}
@@ -72,7 +74,7 @@ func pageAll[T any](ctx context.Context, c *Client, route, path string, visit fu
 		}
 		// Quirk: a page can come back empty before @totalItems is reached
 		// (items deleted since the total was counted); that is the end.
-		if len(p.members) == 0 || !visit(p.members) {
+		if p.members.Sent() == 0 || !visit(p.members.List) {
 			return nil
 		}
 		if next < pages {
@@ -91,7 +93,7 @@ func pageSequential[T any](ctx context.Context, c *Client, route, path string, s
 		if err != nil {
 			return fmt.Errorf("%s page %d: %w", route, n+1, err)
 		}
-		if len(p.Members) == 0 || !visit(p.Members) || len(p.Members) < step {
+		if p.Members.Sent() == 0 || !visit(p.Members.List) || p.Members.Sent() < step {
 			return nil
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/backup-exporter/backup_exporter/vendor_clients/httpapi"
 )
 
 // The wire types decode only the fields the client reads; the others
@@ -16,10 +18,16 @@ import (
 
 // collection is the envelope of every REST collection. Quirk: its paging
 // fields carry an "@" prefix.
+//
+// Members are decoded one by one: a member with a field of the wrong type
+// is dropped and counted, not the page.
 type collection[T any] struct {
-	TotalItems *int `json:"@totalItems"`
-	Members    []T  `json:"members"`
+	TotalItems *int             `json:"@totalItems"`
+	Members    httpapi.Items[T] `json:"members"`
 }
+
+// ItemDrops reports the members of the page that did not decode.
+func (c *collection[T]) ItemDrops() (int, string) { return c.Members.ItemDrops() }
 
 // execution is one run of a job file, as GET /executions lists it.
 type execution struct {
@@ -34,6 +42,20 @@ type execution struct {
 	StopTime timestamp `json:"stopTime"`
 	// Duration is in milliseconds.
 	Duration *millis `json:"duration"`
+	// ExecutionType is STANDALONE, JOBFLOW, MASTER or PARTITION_WORKER,
+	// and ParentRunID the run that started this one (cloverdx.md 4.5,
+	// names inferred in camelCase).
+	ExecutionType string `json:"executionType"`
+	ParentRunID   *int64 `json:"parentRunId"`
+}
+
+// child reports whether the execution runs inside another: it names a
+// parent run other than its own, or it is a partition worker of a master.
+func (e execution) child() bool {
+	if p := e.ParentRunID; p != nil && *p > 0 && *p != e.RunID {
+		return true
+	}
+	return strings.EqualFold(e.ExecutionType, "PARTITION_WORKER")
 }
 
 // end is when the execution finished, or zero.

@@ -58,7 +58,7 @@ func (c *Client) fetchAlerts(ctx context.Context, now time.Time) ([]backup.Alert
 			if a.Status == "" || a.Status == "active" {
 				active[a.key()] = a.neutral()
 			}
-			newest = laterOf(newest, a.newest())
+			newest = later(newest, a.newest())
 		}
 		tr.active, tr.fullAt, tr.watermark = active, now, newest.Add(-watermarkOverlap)
 		return tr.list(), nil
@@ -81,7 +81,7 @@ func (c *Client) fetchAlerts(ctx context.Context, now time.Time) ([]backup.Alert
 			} else {
 				delete(tr.active, a.key())
 			}
-			newest = laterOf(newest, a.newest())
+			newest = later(newest, a.newest())
 		}
 	}
 	if wm := newest.Add(-watermarkOverlap); wm.After(tr.watermark) {
@@ -115,15 +115,7 @@ func (a alert) key() string {
 
 // newest is the latest of the alert's timestamps.
 func (a alert) newest() time.Time {
-	return laterOf(a.RaisedTimestamp.Time, laterOf(a.UpdatedTimestamp.Time, a.ClearedTimestamp.Time))
-}
-
-// laterOf returns the later of two times.
-func laterOf(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
+	return later(a.RaisedTimestamp.Time, later(a.UpdatedTimestamp.Time, a.ClearedTimestamp.Time))
 }
 
 // alertSeverity normalises a severity. Clumio documents error and warning;

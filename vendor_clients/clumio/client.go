@@ -177,6 +177,10 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	}
 	snap.SetPart(backup.PartRestoreEndpoints, epErr)
 
+	for _, u := range c.rpos.unknownActivations() {
+		snap.AddIssue("unknown_activation_status", "policy activation_status the exporter does not know (its assets keep their protection_status)", u[0]+": "+u[1])
+	}
+	c.api.ReportDroppedItems(snap)
 	if assetsErr != nil && taskErr != nil && alertErr != nil && epErr != nil {
 		return nil, errors.Join(assetsErr, taskErr, alertErr, epErr)
 	}

@@ -112,16 +112,16 @@ func (c *Client) newestS3Backup(ctx context.Context, groupID string) (*s3AssetBa
 	if err != nil {
 		return nil, fmt.Errorf("clumio: list %s: %w", pgBackupsResource.name, err)
 	}
-	if len(pgbs.Embedded.Items) == 0 {
+	if len(pgbs.Embedded.Items.List) == 0 {
 		return nil, nil
 	}
-	parent := pgbs.Embedded.Items[0].ID
+	parent := pgbs.Embedded.Items.List[0].ID
 	s3s, err := getPage[s3AssetBackup](ctx, c, s3BackupsResource, listQuery{Filter: Filter{}.Eq("parent_protection_group_backup_id", parent), Sort: newestFirst}, "1")
 	if err != nil {
 		return nil, fmt.Errorf("clumio: list %s: %w", s3BackupsResource.name, err)
 	}
-	for i := range s3s.Embedded.Items {
-		if b := &s3s.Embedded.Items[i]; b.ID != "" && b.ProtectionGroupS3AssetID != "" {
+	for i := range s3s.Embedded.Items.List {
+		if b := &s3s.Embedded.Items.List[i]; b.ID != "" && b.ProtectionGroupS3AssetID != "" {
 			return b, nil
 		}
 	}

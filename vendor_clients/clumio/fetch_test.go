@@ -93,8 +93,13 @@ func TestFetchMapsEveryCase(t *testing.T) {
 			if a.Name != wantName || a.Type != assetTypeLabel[fa.Type] || a.Tenant != ouName[fa.OUID] {
 				t.Errorf("name/type/tenant = %q/%q/%q, want %q/%q/%q", a.Name, a.Type, a.Tenant, wantName, assetTypeLabel[fa.Type], ouName[fa.OUID])
 			}
-			if a.Protected != (fa.ProtectionStatus == "protected") {
-				t.Errorf("Protected = %v, fake says %q", a.Protected, fa.ProtectionStatus)
+			// A deactivated policy protects nothing, whatever
+			// protection_status says.
+			if want := fa.ProtectionStatus == "protected" && fa.PolicyID != clumiofake.PolicyPaused; a.Protected != want {
+				t.Errorf("Protected = %v, fake says %q under %q", a.Protected, fa.ProtectionStatus, fa.PolicyID)
+			}
+			if want := fa.PolicyID != ""; (a.PolicyActive != nil) != want || (want && *a.PolicyActive != (fa.PolicyID != clumiofake.PolicyPaused)) {
+				t.Errorf("PolicyActive = %v under %q", a.PolicyActive, fa.PolicyID)
 			}
 			if a.RPO != wantRPO[fa.PolicyID] {
 				t.Errorf("RPO = %s, want %s (policy %q)", a.RPO, wantRPO[fa.PolicyID], fa.PolicyID)
@@ -105,7 +110,9 @@ func TestFetchMapsEveryCase(t *testing.T) {
 			if a.LastSuccess.Before(fa.LastBackup) || a.LastSuccess.After(testNow) {
 				t.Errorf("LastSuccess = %s, want between last_backup_timestamp %s and now", a.LastSuccess, fa.LastBackup)
 			}
-			if (fa.Type == clumiofake.TypeEBS || fa.Type == clumiofake.TypeProtectionGroup) != (a.SizeBytes != nil) {
+			// An EBS volume's size is its capacity, not data stored: only
+			// protection groups report a size.
+			if (fa.Type == clumiofake.TypeProtectionGroup) != (a.SizeBytes != nil) {
 				t.Errorf("SizeBytes = %v for %s", a.SizeBytes, fa.Type)
 			} else if a.SizeBytes != nil && *a.SizeBytes != float64(fa.SizeBytes) {
 				t.Errorf("SizeBytes = %v, want %d", *a.SizeBytes, fa.SizeBytes)

@@ -23,8 +23,8 @@ func FuzzDecodeList(f *testing.F) {
 		if json.Unmarshal(body, &inv) == nil {
 			_, _ = nextStart(&inv)
 			for _, k := range assetKinds {
-				for i := range inv.Embedded.Items {
-					if a, ok := c.asset(k, &inv.Embedded.Items[i]); ok && a.ID == "" {
+				for i := range inv.Embedded.Items.List {
+					if a, ok := c.asset(k, &inv.Embedded.Items.List[i]); ok && a.ID == "" {
 						t.Fatalf("asset without id kept: %+v", a)
 					}
 				}
@@ -33,7 +33,7 @@ func FuzzDecodeList(f *testing.F) {
 
 		var tasks listPage[task]
 		if json.Unmarshal(body, &tasks) == nil {
-			jobs, running := c.tasks.apply(tasks.Embedded.Items, nil, testNow, 24*time.Hour, c.logger)
+			jobs, running := c.tasks.apply(tasks.Embedded.Items.List, nil, testNow, 24*time.Hour, c.logger)
 			for _, j := range jobs {
 				if j.ID == "" || !j.Status.Finished() || j.End.IsZero() {
 					t.Fatalf("job served that is not a finished one with an id and an end: %+v", j)
@@ -48,7 +48,7 @@ func FuzzDecodeList(f *testing.F) {
 
 		var pols listPage[policy]
 		if json.Unmarshal(body, &pols) == nil {
-			for _, p := range pols.Embedded.Items {
+			for _, p := range pols.Embedded.Items.List {
 				for _, op := range p.Operations {
 					for _, sla := range op.SLAs {
 						if d := sla.RPOFrequency.duration(); d < 0 {
@@ -61,7 +61,7 @@ func FuzzDecodeList(f *testing.F) {
 
 		var alerts listPage[alert]
 		if json.Unmarshal(body, &alerts) == nil {
-			for _, a := range alerts.Embedded.Items {
+			for _, a := range alerts.Embedded.Items.List {
 				_ = alertSeverity(a.Severity)
 			}
 		}

@@ -22,15 +22,19 @@ type assetKind struct {
 }
 
 // assetKinds are the inventories the client reads, in exposition order.
-// Only the EBS volume's size (bytes) and the protection group's backed-up
-// bytes are documented; the other kinds report no size.
+// Only the protection group's backed-up bytes are documented as data
+// stored in the inventory; the other kinds report no size there.
+//
+// Quirk: an EBS volume's `size` (bytes) is the volume's capacity, not the
+// data backed up for it (clumio.md 1.7.5), so it is not the asset's size;
+// the backups' utilized_size_in_bytes would be, but they are not read.
 var assetKinds = []assetKind{
 	{
 		assetType: "aws_ebs_volume",
 		res:       resource{name: "EBS volumes", path: "/datasources/aws/ebs-volumes", accept: "application/api.clumio.aws-ebs-volumes=v1+json"},
 		opPrefix:  "aws_ebs_volume",
 		nativeID:  func(it *inventoryItem) string { return it.VolumeNativeID },
-		size:      func(it *inventoryItem) *float64 { return it.Size },
+		size:      noSize,
 	},
 	{
 		assetType: "aws_ec2_instance",
@@ -114,6 +118,15 @@ func (c *Client) asset(k assetKind, it *inventoryItem) (backup.Asset, bool) {
 		Protected: it.ProtectionStatus != nil && *it.ProtectionStatus == "protected",
 		SizeBytes: k.size(it),
 	}
+	if it.ProtectionInfo != nil && it.ProtectionInfo.PolicyID != "" {
+		// A deactivated policy runs no backup: its assets are not
+		// protected, whatever protection_status says, and it lends no RPO.
+		a.PolicyActive = c.rpos.active(it.ProtectionInfo.PolicyID)
+		if a.PolicyActive != nil && !*a.PolicyActive {
+			a.Protected = false
+		}
+		a.RPO = c.rpos.rpo(it.ProtectionInfo.PolicyID, k.opPrefix)
+	}
 	if it.Name != nil && *it.Name != "" {
 		a.Name = *it.Name
 	} else if id := k.nativeID(it); id != "" {
@@ -121,9 +134,6 @@ func (c *Client) asset(k assetKind, it *inventoryItem) (backup.Asset, bool) {
 	}
 	if name, ok := c.ouNames[it.OrganizationalUnitID]; ok {
 		a.Tenant = name
-	}
-	if it.ProtectionInfo != nil && it.ProtectionInfo.PolicyID != "" {
-		a.RPO = c.rpos.rpo(it.ProtectionInfo.PolicyID, k.opPrefix)
 	}
 
 	// The last success is the latest of what each source knows:
@@ -199,11 +209,4 @@ func (s *backupStatusStats) summary() string {
 		return "no_backup"
 	}
 	return ""
-}
-
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }

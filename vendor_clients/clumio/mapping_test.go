@@ -1,11 +1,14 @@
 package clumio
 
 import (
+	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/backup-exporter/backup_exporter/backup"
+	"github.com/backup-exporter/backup_exporter/vendor_clients/clumio/clumiofake"
 )
 
 func TestRPOFrequency(t *testing.T) {
@@ -35,9 +38,10 @@ func TestRPOFrequency(t *testing.T) {
 
 func TestPolicyRPO(t *testing.T) {
 	p := policyRPOs{
-		"multi": {{"aws_ebs_volume_backup", 24 * time.Hour}, {"aws_ebs_volume_aws_snapshot", 4 * time.Hour}, {"protection_group_backup", 12 * time.Hour}},
-		"other": {{"mssql_database_backup", 6 * time.Hour}},
-		"none":  nil,
+		"multi": {ops: []operationRPO{{"aws_ebs_volume_backup", 24 * time.Hour}, {"aws_ebs_volume_aws_snapshot", 4 * time.Hour}, {"protection_group_backup", 12 * time.Hour}}},
+		"other": {activation: activationActivated, ops: []operationRPO{{"mssql_database_backup", 6 * time.Hour}}},
+		"off":   {activation: activationDeactivated, ops: []operationRPO{{"aws_ec2_instance_backup", 6 * time.Hour}}},
+		"none":  {},
 	}
 	for _, tc := range []struct {
 		name, policy, prefix string
@@ -48,9 +52,21 @@ func TestPolicyRPO(t *testing.T) {
 		{"no operation of the type: tightest of all", "other", "aws_ec2_instance", 6 * time.Hour},
 		{"policy without SLA", "none", "aws_ec2_instance", 0},
 		{"unknown policy", "gone", "aws_ec2_instance", 0},
+		{"a deactivated policy lends no RPO", "off", "aws_ec2_instance", 0},
 	} {
 		if got := p.rpo(tc.policy, tc.prefix); got != tc.want {
 			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestReadActivation(t *testing.T) {
+	for in, want := range map[string]activation{
+		"activated": activationActivated, "Activated": activationActivated, "deactivated": activationDeactivated,
+		" DEACTIVATED ": activationDeactivated, "": activationUnstated, "paused": activationUnknown,
+	} {
+		if got := readActivation(in); got != want {
+			t.Errorf("readActivation(%q) = %v, want %v", in, got, want)
 		}
 	}
 }
@@ -124,10 +140,10 @@ func TestDecodeQuirks(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &p); err != nil {
 		t.Fatal(err)
 	}
-	if p.Start != "2" || p.Links.Next != nil || len(p.Embedded.Items) != 2 {
+	if p.Start != "2" || p.Links.Next != nil || len(p.Embedded.Items.List) != 2 {
 		t.Fatalf("page = %+v", p)
 	}
-	a := p.Embedded.Items[0]
+	a := p.Embedded.Items.List[0]
 	if a.Name != nil || a.IsDeleted != nil || !a.LastBackupTimestamp.IsZero() ||
 		!a.BackupStatusInfo.LastSuccessfulPolicyStartTimestamp.Equal(time.Date(2026, 5, 14, 2, 0, 0, 5e8, time.UTC)) {
 		t.Errorf("item = %+v", a)
@@ -208,5 +224,43 @@ func TestAssetSources(t *testing.T) {
 				t.Errorf("success %s, attempt %s, status %q; want %s, %s, %q", a.LastSuccess, a.LastAttempt, a.LastStatus, tc.wantSuccess, tc.wantAttempt, tc.wantStatus)
 			}
 		})
+	}
+}
+
+// TestUnknownActivationIsAnIssue: a policy whose activation_status the
+// exporter does not know serves no policy state and keeps its assets'
+// protection, and each refresh counts it.
+func TestUnknownActivationIsAnIssue(t *testing.T) {
+	srv := fakeAt(40)
+	srv.Update(func(d *clumiofake.Data) {
+		for i := range d.Policies {
+			if d.Policies[i].ID == clumiofake.PolicyDaily {
+				d.Policies[i].ActivationStatus = "suspended"
+			}
+		}
+	})
+	snap, err := newClient(t, srv, nil).Fetch(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var issues int
+	for _, is := range snap.Issues {
+		if is.Reason == "unknown_activation_status" && strings.Contains(is.Example, clumiofake.PolicyDaily+": suspended") {
+			issues++
+		}
+	}
+	if issues != 1 {
+		t.Errorf("issues %+v, want one unknown_activation_status naming the policy", snap.Issues)
+	}
+	var srvData clumiofake.Data
+	srv.Update(func(d *clumiofake.Data) { srvData = *d })
+	policyOf := map[string]string{}
+	for _, a := range srvData.Assets {
+		policyOf[a.ID] = a.PolicyID
+	}
+	for _, a := range snap.Assets {
+		if policyOf[a.ID] == clumiofake.PolicyDaily && a.PolicyActive != nil {
+			t.Errorf("asset %s under the unknown state serves PolicyActive %v", a.ID, *a.PolicyActive)
+		}
 	}
 }

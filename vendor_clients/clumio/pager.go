@@ -89,11 +89,11 @@ func list[T any](ctx context.Context, c *Client, r resource, q listQuery) ([]T, 
 
 	total := 0
 	for _, p := range pages {
-		total += len(p.Embedded.Items)
+		total += len(p.Embedded.Items.List)
 	}
 	items := make([]T, 0, total)
 	for _, p := range pages {
-		items = append(items, p.Embedded.Items...)
+		items = append(items, p.Embedded.Items.List...)
 	}
 	return items, nil
 }

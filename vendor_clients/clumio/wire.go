@@ -7,15 +7,19 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/backup-exporter/backup_exporter/vendor_clients/httpapi"
 )
 
 // The wire types mirror the JSON of clumio.md. Every field is optional: a
 // missing or null value decodes to a nil pointer or a zero value.
 
-// listPage is the HAL envelope of every list endpoint.
+// listPage is the HAL envelope of every list endpoint. Its items are
+// decoded one by one: an item with a field of the wrong type is dropped and
+// counted, not the page.
 type listPage[T any] struct {
 	Embedded struct {
-		Items []T `json:"items"`
+		Items httpapi.Items[T] `json:"items"`
 	} `json:"_embedded"`
 	Links           pageLinks  `json:"_links"`
 	CurrentCount    *int64     `json:"current_count"`
@@ -24,6 +28,9 @@ type listPage[T any] struct {
 	TotalCount      *int64     `json:"total_count"`
 	TotalPagesCount *int64     `json:"total_pages_count"`
 }
+
+// ItemDrops reports the items of the page that did not decode.
+func (p *listPage[T]) ItemDrops() (int, string) { return p.Embedded.Items.ItemDrops() }
 
 // pageLinks are the HAL links of a list page; Next is absent or null on the
 // last page.
@@ -185,8 +192,6 @@ type inventoryItem struct {
 	// BackupStatusStats counts a protection group's buckets by backup
 	// status; protection groups have it instead of BackupStatusInfo.
 	BackupStatusStats *backupStatusStats `json:"backup_status_stats"`
-	// Size is the EBS volume's size in bytes.
-	Size *float64 `json:"size"`
 	// TotalBackedUpSizeBytes is a protection group's backed-up data.
 	TotalBackedUpSizeBytes *float64 `json:"total_backed_up_size_bytes"`
 }

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/backup-exporter/backup_exporter/vendor_clients/fakejson"
 )
 
 // Kind is one fault.
@@ -185,14 +187,14 @@ func (f *Injector) Wrap(h http.Handler) http.Handler {
 		case "":
 			h.ServeHTTP(w, r)
 		case ServerError:
-			writeJSON(w, http.StatusServiceUnavailable, `{"message":"injected fault: service unavailable"}`)
+			fakejson.WriteRaw(w, http.StatusServiceUnavailable, `{"message":"injected fault: service unavailable"}`)
 		case RateLimited:
 			w.Header().Set("Retry-After", strconv.Itoa(int((retryAfter+time.Second-1)/time.Second)))
-			writeJSON(w, http.StatusTooManyRequests, `{"message":"injected fault: too many requests"}`)
+			fakejson.WriteRaw(w, http.StatusTooManyRequests, `{"message":"injected fault: too many requests"}`)
 		case Malformed:
-			writeJSON(w, http.StatusOK, `<html>this is not JSON</html>`)
+			fakejson.WriteRaw(w, http.StatusOK, `<html>this is not JSON</html>`)
 		case Truncated:
-			writeJSON(w, http.StatusOK, `{"data": [{"id": "1", "name": "cut off here`)
+			fakejson.WriteRaw(w, http.StatusOK, `{"data": [{"id": "1", "name": "cut off here`)
 		case Oversized:
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusOK)
@@ -207,12 +209,6 @@ func (f *Injector) Wrap(h http.Handler) http.Handler {
 			panic(http.ErrAbortHandler)
 		}
 	})
-}
-
-func writeJSON(w http.ResponseWriter, code int, body string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	_, _ = w.Write([]byte(body))
 }
 
 // writeFiller streams n bytes of a JSON array without holding them in memory.

@@ -62,6 +62,7 @@ type Client struct {
 	agent    string
 	errMsg   func([]byte) string
 	now      func() time.Time
+	dropped  droppedItems
 }
 
 // New returns a Client for opts.
@@ -168,7 +169,9 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	return resp, c.redactor.Error(err)
 }
 
-// GetJSON sends req and decodes a 2xx JSON body into out.
+// GetJSON sends req and decodes a 2xx JSON body into out. When out is an
+// ItemDrops (a page envelope holding Items), its dropped items are kept for
+// ReportDroppedItems.
 func (c *Client) GetJSON(ctx context.Context, req Request, out any) error {
 	resp, err := c.Do(ctx, req)
 	if err != nil {
@@ -176,6 +179,10 @@ func (c *Client) GetJSON(ctx context.Context, req Request, out any) error {
 	}
 	if err := json.Unmarshal(resp.Body, out); err != nil {
 		return c.redactor.Error(fmt.Errorf("%s %s: decode JSON: %w", methodOf(req), routeOf(req), err))
+	}
+	if d, ok := out.(ItemDrops); ok {
+		n, problem := d.ItemDrops()
+		c.dropped.add(routeOf(req), n, problem)
 	}
 	return nil
 }

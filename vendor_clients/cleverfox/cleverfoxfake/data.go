@@ -145,12 +145,23 @@ func generate(opts Options) *Data {
 			})
 			plan = d.Plans[0]
 		}
-		d.Subscriptions = append(d.Subscriptions, Subscription{
+		sub := Subscription{
 			ID: len(d.Subscriptions) + 1, CompanyID: c, PlanID: plan.ID,
 			Status:           subscriptionStatus[c%len(subscriptionStatus)],
 			AdditionalDevice: c % 3,
 			PeriodStart:      now.AddDate(0, 0, -c%28), PeriodEnd: now.AddDate(0, 1, -c%28),
-		})
+		}
+		switch sub.Status {
+		case "Trialing":
+			// A trial ends within the week (the ending-soon alert).
+			sub.PeriodStart, sub.PeriodEnd = now.AddDate(0, 0, -25), now.AddDate(0, 0, 2+c%5)
+		case "PastDue":
+			// Unpaid: the period ended days ago and was not renewed, so
+			// the subscription lapsed and its company's jobs are not
+			// protected.
+			sub.PeriodStart, sub.PeriodEnd = now.AddDate(0, -1, -3), now.AddDate(0, 0, -3)
+		}
+		d.Subscriptions = append(d.Subscriptions, sub)
 	}
 	subOf := map[int]int{}
 	for _, s := range d.Subscriptions {

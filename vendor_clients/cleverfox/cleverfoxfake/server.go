@@ -15,7 +15,6 @@ package cleverfoxfake
 import (
 	"crypto/subtle"
 	"crypto/tls"
-	"encoding/json"
 	"net/http"
 	"sort"
 	"strconv"
@@ -23,6 +22,7 @@ import (
 	"time"
 
 	"github.com/backup-exporter/backup_exporter/vendor_clients/fakefault"
+	"github.com/backup-exporter/backup_exporter/vendor_clients/fakejson"
 )
 
 // DefaultAPIKey is the partner API key the fake accepts when Options.APIKey
@@ -171,7 +171,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	for k := (pageNo - 1) * pageSize; k < pageNo*pageSize && k < t.n; k++ {
 		data = append(data, t.enc(t.n-1-k))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": data, "page_no": pageNo, "page_size": pageSize})
+	fakejson.Write(w, http.StatusOK, map[string]any{"data": data, "page_no": pageNo, "page_size": pageSize})
 }
 
 // item serves one item by id, or 404.
@@ -189,7 +189,7 @@ func (s *Server) item(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "The item was not found.")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": t.enc(i)})
+	fakejson.Write(w, http.StatusOK, map[string]any{"data": t.enc(i)})
 }
 
 // intParam reads an optional integer query parameter.
@@ -202,13 +202,7 @@ func intParam(r *http.Request, name string, def int) (int, bool) {
 	return n, err == nil
 }
 
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
 // writeError sends the fake's error body; the real one is not documented.
 func writeError(w http.ResponseWriter, code int, msg string) {
-	writeJSON(w, code, map[string]string{"message": msg})
+	fakejson.Write(w, code, map[string]string{"message": msg})
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/backup-exporter/backup_exporter/vendor_clients/fakejson"
 )
 
 // AuthStats counts what the OAuth endpoint and the token check saw.
@@ -83,7 +85,7 @@ func (s *Server) handleOAuth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	access := t.issue(now, s.opts.TokenLifetime)
-	writeJSON(w, http.StatusOK, map[string]any{
+	fakejson.Write(w, http.StatusOK, map[string]any{
 		"access_token":  access,
 		"token_type":    "bearer",
 		"expires_in":    int(s.opts.TokenLifetime / time.Second),
@@ -92,7 +94,7 @@ func (s *Server) handleOAuth(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) oauthError(w http.ResponseWriter, code, description string) {
-	writeJSON(w, http.StatusBadRequest, map[string]any{"error": code, "error_description": description})
+	fakejson.Write(w, http.StatusBadRequest, map[string]any{"error": code, "error_description": description})
 }
 
 // authorized checks the bearer token of an API call and answers 401 when it

@@ -64,7 +64,8 @@ func Cases(now time.Time) *Data {
 				Report: &Report{ID: 520, Date: today, Status: Ignored, MegaBytes: ptr(2048.0), Warnings: []ReportWarning{{ID: 2, TypeID: 1, Status: Ignored, Days: 40}}},
 			},
 			{
-				ID: 13, BusinessUnitID: 2, Name: "weekly-04", State: StateActive,
+				// Allowed to idle: six days without a backup raise no RPO alert.
+				ID: 13, BusinessUnitID: 2, Name: "weekly-04", State: StateActive, AllowNoActivity: true,
 				Node:   &Node{ID: 130, Name: "WEEKLY-04", LastAccess: h(3)},
 				Report: &Report{ID: 530, Date: today, Status: Error, MegaBytes: ptr(256.0), Warnings: []ReportWarning{{ID: 3, TypeID: 1, Status: Error, Days: 6, Limit: 5}}},
 				Jobs:   []Job{{ID: 1301, Type: JobBackup, Status: JobCompleted, ScheduledStart: h(24*6 + 1), ActualStart: h(24*6 + 1), Completed: h(24 * 6), NoDuration: true}},

@@ -53,6 +53,9 @@ type Consumer struct {
 	Report *Report
 	// Jobs are oldest first.
 	Jobs []Job
+	// AllowNoActivity is served by the item endpoint only, as the list's
+	// objects are slimmer (cloutility.md 3.3).
+	AllowNoActivity bool
 }
 
 // Node is the consumer's Storage Protect node.

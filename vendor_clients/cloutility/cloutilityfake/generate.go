@@ -138,6 +138,9 @@ func (g *generator) consumer(i int, p profile, b int) *Consumer {
 		c.Created = g.today.AddDate(0, 0, -2)
 	case overQuota:
 		c.LimitHighStorageGB = ptr(math.Floor(sizeMB / 1024 * 0.8))
+	case missed:
+		// Every other idle unit is one the customer allows to idle.
+		c.AllowNoActivity = i%2 == 0
 	}
 
 	c.Node = &Node{

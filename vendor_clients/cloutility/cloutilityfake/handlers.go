@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/backup-exporter/backup_exporter/vendor_clients/fakejson"
 )
 
 func (s *Server) handleMe(w http.ResponseWriter, _ *http.Request, d *Data) {
@@ -13,7 +15,7 @@ func (s *Server) handleMe(w http.ResponseWriter, _ *http.Request, d *Data) {
 	if b := d.bunit(d.RootID); b != nil {
 		o["businessUnit"] = obj{"id": b.ID, "name": b.Name, "href": bunitHref(b.ID)}
 	}
-	writeJSON(w, http.StatusOK, o)
+	fakejson.Write(w, http.StatusOK, o)
 }
 
 func (s *Server) handleWarningTypes(w http.ResponseWriter, _ *http.Request, d *Data) {
@@ -21,7 +23,7 @@ func (s *Server) handleWarningTypes(w http.ResponseWriter, _ *http.Request, d *D
 	for _, t := range d.WarningTypes {
 		items = append(items, obj{"id": t.ID, "name": t.Name, "usesLimit": t.UsesLimit})
 	}
-	writeJSON(w, http.StatusOK, collection("NodeWarningType", "/v1/nodewarningtypes", items))
+	fakejson.Write(w, http.StatusOK, collection("NodeWarningType", "/v1/nodewarningtypes", items))
 }
 
 // handleTree serves /v1/bunits: the user's business unit with all its
@@ -32,7 +34,7 @@ func (s *Server) handleTree(w http.ResponseWriter, _ *http.Request, d *Data) {
 		apiError(w, http.StatusNotFound, "NotFound", "The user has no business unit.")
 		return
 	}
-	writeJSON(w, http.StatusOK, simpleBunit(d, root))
+	fakejson.Write(w, http.StatusOK, simpleBunit(d, root))
 }
 
 // bunitOf resolves {b} to a business unit, or answers 404.
@@ -47,7 +49,7 @@ func bunitOf(w http.ResponseWriter, r *http.Request, d *Data) *BusinessUnit {
 
 func (s *Server) handleBunit(w http.ResponseWriter, r *http.Request, d *Data) {
 	if b := bunitOf(w, r, d); b != nil {
-		writeJSON(w, http.StatusOK, fullBunit(d, b))
+		fakejson.Write(w, http.StatusOK, fullBunit(d, b))
 	}
 }
 
@@ -62,7 +64,7 @@ func (s *Server) handleChildBunits(w http.ResponseWriter, r *http.Request, d *Da
 			items = append(items, simpleBunit(d, c))
 		}
 	}
-	writeJSON(w, http.StatusOK, collection("SimpleBusinessUnit", bunitHref(b.ID)+"/bunits", items))
+	fakejson.Write(w, http.StatusOK, collection("SimpleBusinessUnit", bunitHref(b.ID)+"/bunits", items))
 }
 
 func (s *Server) handleConsumers(w http.ResponseWriter, r *http.Request, d *Data) {
@@ -76,11 +78,11 @@ func (s *Server) handleConsumers(w http.ResponseWriter, r *http.Request, d *Data
 			items = append(items, slimConsumer(c))
 		}
 	}
-	writeJSON(w, http.StatusOK, collection("Consumer", bunitHref(b.ID)+"/consumers", items))
+	fakejson.Write(w, http.StatusOK, collection("Consumer", bunitHref(b.ID)+"/consumers", items))
 }
 
 func (s *Server) handleConsumer(w http.ResponseWriter, _ *http.Request, d *Data, c *Consumer) {
-	writeJSON(w, http.StatusOK, fullConsumer(d, c))
+	fakejson.Write(w, http.StatusOK, fullConsumer(d, c))
 }
 
 func (s *Server) handleNode(w http.ResponseWriter, _ *http.Request, _ *Data, c *Consumer) {
@@ -88,7 +90,7 @@ func (s *Server) handleNode(w http.ResponseWriter, _ *http.Request, _ *Data, c *
 		apiError(w, http.StatusNotFound, "NotFound", "The consumer has no node.")
 		return
 	}
-	writeJSON(w, http.StatusOK, renderNode(c))
+	fakejson.Write(w, http.StatusOK, renderNode(c))
 }
 
 func (s *Server) handleFilespaces(w http.ResponseWriter, _ *http.Request, _ *Data, c *Consumer) {
@@ -100,19 +102,19 @@ func (s *Server) handleFilespaces(w http.ResponseWriter, _ *http.Request, _ *Dat
 	for _, f := range c.Node.Filespaces {
 		items = append(items, renderFilespace(c, f))
 	}
-	writeJSON(w, http.StatusOK, collection("Filespace", consumerHref(c)+"/node/filespaces", items))
+	fakejson.Write(w, http.StatusOK, collection("Filespace", consumerHref(c)+"/node/filespaces", items))
 }
 
-// handleLatestReport serves /reports/latest. Like the reports list, it
-// includes status and warnings only when `status=true` and `warnings=true`
-// ask for them. [I: documented for the list only]
-func (s *Server) handleLatestReport(w http.ResponseWriter, r *http.Request, d *Data, c *Consumer) {
+// handleLatestReport serves /reports/latest, without status and warnings.
+func (s *Server) handleLatestReport(w http.ResponseWriter, _ *http.Request, d *Data, c *Consumer) {
 	if c.Report == nil {
 		apiError(w, http.StatusNotFound, "NotFound", "The consumer has no report.")
 		return
 	}
-	q := r.URL.Query()
-	writeJSON(w, http.StatusOK, renderReport(d, c, flag(q, "status"), flag(q, "warnings")))
+	// The status and warnings switches are documented for the ranged
+	// /reports only (cloutility.md 3.4): the latest report is served
+	// without either, whatever the query.
+	fakejson.Write(w, http.StatusOK, renderReport(d, c, false, false))
 }
 
 // handleReports serves the reports of a period; the fake keeps only the
@@ -129,7 +131,7 @@ func (s *Server) handleReports(w http.ResponseWriter, r *http.Request, d *Data, 
 	if rep := c.Report; rep != nil && !rep.Date.Before(from) && !rep.Date.After(to) {
 		items = append(items, renderReport(d, c, flag(q, "status"), flag(q, "warnings")))
 	}
-	writeJSON(w, http.StatusOK, collection("NodeReport", consumerHref(c)+"/reports", items))
+	fakejson.Write(w, http.StatusOK, collection("NodeReport", consumerHref(c)+"/reports", items))
 }
 
 // handleJobs serves the ranged jobs call, `/jobs?startTime&endTime`.
@@ -146,7 +148,7 @@ func (s *Server) handleJobs(w http.ResponseWriter, r *http.Request, d *Data, c *
 // where only `completed` is meaningful.
 func (s *Server) handleFirstJob(w http.ResponseWriter, r *http.Request, d *Data, c *Consumer) {
 	q := r.URL.Query()
-	if q.Has("startTime") || q.Has("endTime") {
+	if (q.Has("startTime") || q.Has("endTime")) && !s.opts.FirstJobIgnoresRange {
 		s.rangedJobs(w, r, d, c)
 		return
 	}
@@ -155,7 +157,7 @@ func (s *Server) handleFirstJob(w http.ResponseWriter, r *http.Request, d *Data,
 		apiError(w, http.StatusNotFound, "NotFound", "The consumer has no job.")
 		return
 	}
-	writeJSON(w, http.StatusOK, firstJobQuirk(first))
+	fakejson.Write(w, http.StatusOK, firstJobQuirk(first))
 }
 
 // rangedJobs answers the jobs in [startTime, endTime], by default the last
@@ -179,7 +181,7 @@ func (s *Server) rangedJobs(w http.ResponseWriter, r *http.Request, d *Data, c *
 			items = append(items, renderJob(c, j))
 		}
 	}
-	writeJSON(w, http.StatusOK, collection("Job", consumerHref(c)+"/jobs", items))
+	fakejson.Write(w, http.StatusOK, collection("Job", consumerHref(c)+"/jobs", items))
 }
 
 // flag reads a boolean query switch.

@@ -108,7 +108,7 @@ func slimConsumer(c *Consumer) obj {
 func fullConsumer(d *Data, c *Consumer) obj {
 	o := slimConsumer(c)
 	o["dataSourceIsPotentialParent"] = false
-	o["allowNoActivity"] = false
+	o["allowNoActivity"] = c.AllowNoActivity
 	o["billingStartDate"] = date(c.Created)
 	o["tags"] = []obj{}
 	o["comments"] = collection("Comment", consumerHref(c)+"/comments", nil)

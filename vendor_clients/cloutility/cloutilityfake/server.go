@@ -9,13 +9,13 @@
 package cloutilityfake
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/backup-exporter/backup_exporter/vendor_clients/fakefault"
+	"github.com/backup-exporter/backup_exporter/vendor_clients/fakejson"
 )
 
 // The credentials the fake accepts unless Options say otherwise; the
@@ -55,6 +55,10 @@ type Options struct {
 	// that only the `/jobs/first?startTime&endTime` form of Safespring's
 	// guide works.
 	RangedJobsOnFirstOnly bool
+	// FirstJobIgnoresRange makes `/jobs/first` answer its single first Job
+	// whatever the query, as the help pages document it, so that only
+	// `/jobs?startTime&endTime` serves a range.
+	FirstJobIgnoresRange bool
 	// Clock is the wall clock of token expiry (default time.Now).
 	Clock func() time.Time
 }
@@ -135,7 +139,7 @@ func (s *Server) routes() http.Handler {
 		})
 	}
 	api("GET /v1/fullVersion", func(w http.ResponseWriter, _ *http.Request, _ *Data) {
-		writeJSON(w, http.StatusOK, "1.0.4480.0")
+		fakejson.Write(w, http.StatusOK, "1.0.4480.0")
 	})
 	api("GET /v1/me", s.handleMe)
 	api("GET /v1/nodewarningtypes", s.handleWarningTypes)
@@ -184,16 +188,10 @@ func (s *Server) withConsumer(h func(w http.ResponseWriter, r *http.Request, d *
 
 // apiError writes the API's error envelope.
 func apiError(w http.ResponseWriter, code int, name, message string) {
-	writeJSON(w, code, map[string]any{
+	fakejson.Write(w, code, map[string]any{
 		"code":             name,
 		"message":          message,
 		"developerMessage": message,
 		"status":           code,
 	})
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
 }

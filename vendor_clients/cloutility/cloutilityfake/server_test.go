@@ -190,10 +190,15 @@ func TestResources(t *testing.T) {
 				t.Error("warnings present without warnings=true")
 			}
 		}},
-		{"latest report with switches: enums as integers", srv, web + "/reports/latest?status=true&warnings=true", http.StatusOK, func(t *testing.T, out map[string]any) {
-			w := out["warnings"].([]any)[0].(map[string]any)
-			if out["status"] != float64(Warning) || w["status"] != float64(Warning) || w["type"] != 2.0 {
-				t.Errorf("status %v, warning %v", out["status"], w)
+		{"latest report ignores the switches, documented for the ranged list only", srv, web + "/reports/latest?status=true&warnings=true", http.StatusOK, func(t *testing.T, out map[string]any) {
+			if _, ok := out["status"]; ok {
+				t.Error("status present on /reports/latest")
+			}
+		}},
+		{"ranged reports with switches: enums as integers", srv, web + "/reports?status=true&warnings=true", http.StatusOK, func(t *testing.T, out map[string]any) {
+			w := out["items"].([]any)[0].(map[string]any)["warnings"].([]any)[0].(map[string]any)
+			if out["items"].([]any)[0].(map[string]any)["status"] != float64(Warning) || w["status"] != float64(Warning) || w["type"] != 2.0 {
+				t.Errorf("status %v, warning %v", out["items"].([]any)[0].(map[string]any)["status"], w)
 			}
 		}},
 		{"first job: only completed is meaningful", srv, web + "/jobs/first", http.StatusOK, func(t *testing.T, out map[string]any) {

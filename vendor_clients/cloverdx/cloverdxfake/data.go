@@ -34,6 +34,12 @@ type Execution struct {
 	Status string
 	// ExecutionType is STANDALONE for graphs and JOBFLOW for jobflows.
 	ExecutionType string
+	// ParentRunID is the run that started this one (a jobflow's graph
+	// step); 0 for a run of its own.
+	ParentRunID int64
+	// parent is the index in the generated runs of the parent, before the
+	// RunIDs are given.
+	parent *Execution
 	// Submitted, Started and Ended are zero when not (yet) known.
 	Submitted, Started, Ended time.Time
 	// ErrorMessage is set on failed runs.
@@ -120,6 +126,16 @@ func generate(seed uint64, scale int, now time.Time) Data {
 	for i := range runs {
 		runs[i].RunID = int64(1000 + i)
 	}
+	// A child is submitted after its parent, so its parent is numbered.
+	parentRun := map[[2]any]int64{}
+	for i := range runs {
+		if runs[i].parent != nil {
+			runs[i].ParentRunID = parentRun[[2]any{runs[i].parent.JobFile, runs[i].parent.Submitted}]
+			runs[i].parent = nil
+			continue
+		}
+		parentRun[[2]any{runs[i].JobFile, runs[i].Submitted}] = runs[i].RunID
+	}
 	slices.Reverse(runs)
 	return Data{Dashboards: dashboards(now), Executions: runs}
 }
@@ -160,6 +176,14 @@ func jobRuns(rng *rand.Rand, i int, now time.Time) []Execution {
 			e.ErrorMessage = "Component DB_INPUT_TABLE0 finished with status ERROR"
 		}
 		runs = append(runs, e)
+		if execType == "JOBFLOW" && k < 2 {
+			// The jobflow's graph step runs as its child, with its outcome:
+			// part of the jobflow's run, not a job of its own.
+			step := e
+			step.JobFile, step.ExecutionType, step.parent = "graph/Step"+name+".grf", "STANDALONE", &e
+			step.Submitted, step.Started = e.Started.Add(time.Second), e.Started.Add(2*time.Second)
+			runs = append(runs, step)
+		}
 	}
 	// Active runs were submitted within the last hour.
 	for k, status := range activeStatuses(p) {

@@ -11,7 +11,6 @@ package cloverdxfake
 import (
 	"cmp"
 	"crypto/subtle"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -20,6 +19,7 @@ import (
 	"time"
 
 	"github.com/backup-exporter/backup_exporter/vendor_clients/fakefault"
+	"github.com/backup-exporter/backup_exporter/vendor_clients/fakejson"
 )
 
 // The credentials a Server accepts unless Options say otherwise; the
@@ -55,6 +55,9 @@ type Options struct {
 	// security.csrf.protection.enabled=false: X-Requested-By is then not
 	// required.
 	CSRFProtectionDisabled bool
+	// OldestFirst serves the executions oldest first: their order is not
+	// documented (cloverdx.md 4.4), and a client must not rely on it.
+	OldestFirst bool
 }
 
 // Server is the fake CloverDX Server, an http.Handler.
@@ -160,7 +163,7 @@ func readPage(w http.ResponseWriter, r *http.Request, n, total int) (collectionP
 
 // write answers the page with its members.
 func (p collectionPage) write(w http.ResponseWriter, r *http.Request, typ string, members []any) {
-	writeJSON(w, http.StatusOK, envelope{
+	fakejson.Write(w, http.StatusOK, envelope{
 		Self: self(r, r.URL.Path), Type: typ, TotalItems: p.total,
 		StartIndex: p.start, PageItems: len(members), Members: members,
 	})
@@ -198,11 +201,5 @@ func self(r *http.Request, path string) string {
 
 // writeError answers the error envelope.
 func writeError(w http.ResponseWriter, code int, msg string) {
-	writeJSON(w, code, map[string]any{"errorMessage": msg, "httpStatus": code})
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
+	fakejson.Write(w, code, map[string]any{"errorMessage": msg, "httpStatus": code})
 }

@@ -131,9 +131,24 @@ func TestGeneratedData(t *testing.T) {
 	}
 	statuses := map[string]int{}
 	jobFiles := map[string]bool{}
+	runs := map[int64]Execution{}
+	for _, e := range a.data.Executions {
+		runs[e.RunID] = e
+	}
+	children := 0
 	for _, e := range a.data.Executions {
 		statuses[e.Status]++
-		jobFiles[e.Sandbox+"/"+e.JobFile] = true
+		if e.ParentRunID == 0 {
+			jobFiles[e.Sandbox+"/"+e.JobFile] = true
+			continue
+		}
+		children++
+		if p, ok := runs[e.ParentRunID]; !ok || p.ExecutionType != "JOBFLOW" || p.RunID >= e.RunID {
+			t.Errorf("run %d names parent %d, not an earlier jobflow run", e.RunID, e.ParentRunID)
+		}
+	}
+	if children == 0 {
+		t.Error("no child execution")
 	}
 	for _, s := range []string{"N_A", "READY", "ENQUEUED", "RUNNING", "WAITING", "FINISHED_OK", "ERROR", "ABORTED", "UNKNOWN", "TIMEOUT"} {
 		if statuses[s] == 0 {

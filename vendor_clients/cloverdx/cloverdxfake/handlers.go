@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/backup-exporter/backup_exporter/vendor_clients/fakejson"
 )
 
 // restPath is the REST base below the host.
@@ -24,8 +26,13 @@ func (s *Server) executions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	members := make([]any, 0, p.hi-p.lo)
-	for _, e := range s.data.Executions[p.lo:p.hi] {
-		members = append(members, executionJSON(r, e))
+	for i := p.lo; i < p.hi; i++ {
+		if s.opts.OldestFirst {
+			i := len(s.data.Executions) - 1 - i
+			members = append(members, executionJSON(r, s.data.Executions[i]))
+			continue
+		}
+		members = append(members, executionJSON(r, s.data.Executions[i]))
 	}
 	s.mu.Unlock()
 	p.write(w, r, "ExecutionCollection", members)
@@ -42,7 +49,7 @@ func (s *Server) execution(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	for _, e := range s.data.Executions {
 		if e.RunID == id {
-			writeJSON(w, http.StatusOK, executionJSON(r, e))
+			fakejson.Write(w, http.StatusOK, executionJSON(r, e))
 			return
 		}
 	}
@@ -97,7 +104,7 @@ func (s *Server) monitor(w http.ResponseWriter, r *http.Request) {
 	if d := s.dashboard(r.PathValue("id")); d != nil {
 		for _, m := range d.Monitors {
 			if strconv.Itoa(m.ID) == r.PathValue("monitorId") {
-				writeJSON(w, http.StatusOK, s.monitorJSON(r, d.ID, m))
+				fakejson.Write(w, http.StatusOK, s.monitorJSON(r, d.ID, m))
 				return
 			}
 		}
@@ -141,7 +148,8 @@ func executionJSON(r *http.Request, e Execution) map[string]any {
 		"@self": self(r, fmt.Sprintf("%s/executions/%d", restPath, e.RunID)), "@type": "Execution",
 		"runId": e.RunID, "status": e.Status, "sandboxCode": e.Sandbox, "jobFile": e.JobFile,
 		"executionType": e.ExecutionType, "executor": "worker", "executedBy": "scheduler",
-		"submitTime": at(e.Submitted), "startTime": at(e.Started), "endTime": at(e.Ended),
+		"parentRunId": parentRun(e),
+		"submitTime":  at(e.Submitted), "startTime": at(e.Started), "endTime": at(e.Ended),
 		"duration": duration, "durationString": durationString, "errorMessage": errorMessage,
 	}
 }
@@ -186,4 +194,13 @@ func (s *Server) enum(v string) any {
 		return map[string]string{"name": v}
 	}
 	return v
+}
+
+// parentRun is the wire parentRunId: the parent's run, or null for a run
+// of its own.
+func parentRun(e Execution) any {
+	if e.ParentRunID == 0 {
+		return nil
+	}
+	return e.ParentRunID
 }

@@ -141,6 +141,10 @@ type Alert struct {
 const (
 	PolicyDaily = "policy-daily-24h"
 	PolicyGold  = "policy-gold-4h"
+	// PolicyPaused is deactivated; the first asset of the third round of
+	// cases, healthy, still says protected under it, as Clumio may leave
+	// it.
+	PolicyPaused = "policy-paused-24h"
 )
 
 // Case is the story of a generated asset; Generate cycles through Cases.
@@ -198,7 +202,9 @@ func Generate(opts Options) *Data {
 	g.d.Policies = []Policy{
 		g.policy(PolicyDaily, "daily", Frequency{"hours", 24}),
 		g.policy(PolicyGold, "gold", Frequency{"hours", 4}),
+		g.policy(PolicyPaused, "paused", Frequency{"hours", 24}),
 	}
+	g.d.Policies[2].ActivationStatus = "deactivated"
 	g.d.Assets = make([]Asset, 0, opts.Scale)
 	g.d.Tasks = make([]Task, 0, opts.Scale*3/2)
 	for i := range opts.Scale {
@@ -247,6 +253,9 @@ func (g *generator) asset(i int) {
 
 	switch c {
 	case CaseHealthy:
+		if i == 2*len(Cases) {
+			a.PolicyID = PolicyPaused
+		}
 		age := healthyAge()
 		start := g.ago(age)
 		a.LastSuccessfulPolicyStart, a.LastBackup = start, start.Add(time.Minute)

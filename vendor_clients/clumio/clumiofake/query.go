@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/backup-exporter/backup_exporter/vendor_clients/fakejson"
 )
 
 // kind is the type of a filterable field's value.
@@ -311,7 +313,7 @@ func serveList[T any](w http.ResponseWriter, r *http.Request, cache *selectionCa
 	if start > 1 {
 		p.Links["_prev"] = pageLink(r, min(start-1, max(1, pages)))
 	}
-	writeJSON(w, p)
+	fakejson.Write(w, http.StatusOK, p)
 }
 
 // selectItems filters and sorts items for the request's query.

@@ -1,13 +1,14 @@
 package clumiofake
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"mime"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/backup-exporter/backup_exporter/vendor_clients/fakejson"
 )
 
 // The media types of the protection groups' backups (clumio.md 1.1). The S3
@@ -242,9 +243,7 @@ func (s *Server) createEndpoint(w http.ResponseWriter, r *http.Request, visible 
 	s.sortTasks()
 	s.selections.reset()
 
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusAccepted)
-	_ = json.NewEncoder(w).Encode(map[string]any{
+	fakejson.Write(w, http.StatusAccepted, map[string]any{
 		"id": e.ID, "task_id": run.taskID,
 		"_links": map[string]any{
 			"_self":     linkJSON{Href: endpointsPath + "/" + e.ID, Type: "get"},
@@ -354,9 +353,5 @@ func writeErrors(w http.ResponseWriter, status int, msgs []string) {
 	for _, m := range msgs {
 		errs = append(errs, map[string]any{"error_code": status, "error_message": m})
 	}
-	var buf bytes.Buffer
-	_ = json.NewEncoder(&buf).Encode(map[string]any{"errors": errs})
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	fakejson.Write(w, status, map[string]any{"errors": errs})
 }

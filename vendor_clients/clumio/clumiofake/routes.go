@@ -2,11 +2,12 @@ package clumiofake
 
 import (
 	"cmp"
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/backup-exporter/backup_exporter/vendor_clients/fakejson"
 )
 
 // The media types of the resources the fake serves (clumio.md 1.1).
@@ -140,20 +141,13 @@ func acceptable(header, want string) bool {
 	return false
 }
 
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(v)
-}
-
 // writeError writes the errors envelope with the HTTP status as error code.
 func writeError(w http.ResponseWriter, status int, msg string) {
 	writeCodedError(w, status, status, msg)
 }
 
 func writeCodedError(w http.ResponseWriter, status, code int, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{
+	fakejson.Write(w, status, map[string]any{
 		"errors": []map[string]any{{"error_code": code, "error_message": msg}},
 	})
 }
@@ -167,7 +161,7 @@ func getOne[T any](w http.ResponseWriter, r *http.Request, items []T, what strin
 	id := r.PathValue("id")
 	for i := range items {
 		if match(&items[i], id) {
-			writeJSON(w, render(&items[i]))
+			fakejson.Write(w, http.StatusOK, render(&items[i]))
 			return
 		}
 	}
@@ -261,7 +255,7 @@ func (s *Server) listPolicies(w http.ResponseWriter, r *http.Request, visible ma
 		}
 	}
 	p.CurrentCount, p.Limit = len(p.Embedded.Items), len(p.Embedded.Items)
-	writeJSON(w, p)
+	fakejson.Write(w, http.StatusOK, p)
 }
 
 func (s *Server) getPolicy(w http.ResponseWriter, r *http.Request, visible map[string]bool) {

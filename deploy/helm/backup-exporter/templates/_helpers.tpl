@@ -42,6 +42,25 @@ backup-exporter/shard
 backup-exporter/job
 {{- end }}
 
+{{/*
+Where the kubelet's probes go: the health listener (probes.healthPort), plain
+HTTP with no credentials, or with probes.healthPort 0 the main listener, with
+its scheme and probes.httpHeaders.
+*/}}
+{{- define "backup-exporter.probeTarget" -}}
+{{- if .Values.probes.healthPort -}}
+port: health
+scheme: HTTP
+{{- else -}}
+port: http
+scheme: {{ include "backup-exporter.scheme" . | upper }}
+{{- with .Values.probes.httpHeaders }}
+httpHeaders:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+{{- end }}
+
 {{/* The URL scheme of the exporter's endpoints. */}}
 {{- define "backup-exporter.scheme" -}}
 {{- if .Values.webConfig.tls }}https{{ else }}http{{ end }}
@@ -117,8 +136,14 @@ the value.
 {{- if and .Values.prometheusRule.enabled .Values.serviceMonitor.enabled (not (contains $job (.Files.Get "files/backup_exporter.rules.yml"))) }}
 {{- fail (printf "serviceMonitor.jobName: the rules select no %s, so BackupExporterDown and BackupExporterAbsent would stay silent; keep the rules' job name or ship your own rules" $job) }}
 {{- end }}
-{{- if and .Values.webConfig.basicAuth (not .Values.probes.httpHeaders) }}
-{{- fail "probes.httpHeaders: webConfig.basicAuth is on, and exporter-toolkit asks the kubelet's probes for credentials too; set an Authorization header of a user that the web config accepts" }}
+{{- if and .Values.webConfig.basicAuth (not .Values.probes.healthPort) (not .Values.probes.httpHeaders) }}
+{{- fail "probes.httpHeaders: webConfig.basicAuth is on and probes.healthPort is 0, so the kubelet's probes go to the main listener, where exporter-toolkit asks them for credentials too; set probes.healthPort, or an Authorization header of a user that the web config accepts" }}
+{{- end }}
+{{- if and .Values.probes.healthPort .Values.probes.httpHeaders }}
+{{- fail "probes.httpHeaders: the probes go to the health listener (probes.healthPort), which asks for no credentials; remove the headers, or set probes.healthPort to 0 to probe the main listener with them" }}
+{{- end }}
+{{- if eq (int .Values.probes.healthPort) (int .Values.service.port) }}
+{{- fail (printf "probes.healthPort: %v is service.port too; the health listener needs a port of its own" .Values.probes.healthPort) }}
 {{- end }}
 {{- end }}
 
