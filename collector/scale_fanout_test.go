@@ -33,8 +33,8 @@ type fanOutCase struct {
 }
 
 // recommended is README's "Large estates" advice for a portal that takes
-// twice the default budget: 120 requests a second, 8 in flight.
-func recommended(t *config.Target) { t.RequestsPerSecond, t.MaxConcurrency = 120, 8 }
+// twice the default budget: twice the requests a second and in flight.
+func recommended(t *config.Target) { t.RequestsPerSecond, t.MaxConcurrency = 2*t.RequestsPerSecond, 2*t.MaxConcurrency }
 
 func fanOutCases() []fanOutCase {
 	var out []fanOutCase
