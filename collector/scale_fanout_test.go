@@ -45,6 +45,15 @@ func fanOutCases() []fanOutCase {
 		out = append(out, fanOutCase{e.vendor, e.items, "defaults", func(*config.Target) {}},
 			fanOutCase{e.vendor, e.items, "recommended", recommended})
 	}
+	if sel := os.Getenv("SCALE_SETTINGS"); sel != "" {
+		var kept []fanOutCase
+		for _, c := range out {
+			if strings.Contains(","+sel+",", ","+c.settings+",") {
+				kept = append(kept, c)
+			}
+		}
+		out = kept
+	}
 	if sel := os.Getenv("SCALE_FANOUT"); sel != "" {
 		var kept []fanOutCase
 		for _, c := range out {
@@ -186,6 +195,24 @@ func TestScaleFanOutSteady(t *testing.T) {
 	}
 }
 
+// fanOutLatencies are the fakes' latencies of the real-time runs: 20 ms and
+// 50 ms, or those SCALE_LATENCIES lists (for example 50ms).
+func fanOutLatencies(t *testing.T) []time.Duration {
+	sel := os.Getenv("SCALE_LATENCIES")
+	if sel == "" {
+		return []time.Duration{20 * time.Millisecond, 50 * time.Millisecond}
+	}
+	var out []time.Duration
+	for _, f := range strings.Split(sel, ",") {
+		d, err := time.ParseDuration(f)
+		if err != nil {
+			t.Fatalf("SCALE_LATENCIES: %v", err)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
 // TestScaleFanOutCold runs each case in real time against its fake
 // answering in 20 ms and in 50 ms, from a new exporter that nobody
 // scrapes (as at startup, the first refresh starts at once and the
@@ -193,12 +220,13 @@ func TestScaleFanOutSteady(t *testing.T) {
 // first item is served and until every one is, against the time its cold
 // requests take at the budget (requests ÷ requests_per_second), and the
 // peak requests in flight against max_concurrency. SCALE_FANOUT selects
-// cases (for example cloutility-3000,cloverdx-2000): 12,500 consumers at
-// the default budget take some 15 minutes each.
+// cases (for example cloutility-3000,cloverdx-2000), SCALE_SETTINGS the
+// settings (defaults, recommended) and SCALE_LATENCIES the latencies:
+// 12,500 consumers at the default budget take some 14 minutes each.
 func TestScaleFanOutCold(t *testing.T) {
 	t.Logf("%-11s %6s %-12s %7s %9s %8s %9s %9s %6s %9s", "vendor", "items", "settings", "latency", "requests", "first", "all", "budget", "ratio", "in-flight")
 	for _, c := range fanOutCases() {
-		for _, latency := range []time.Duration{20 * time.Millisecond, 50 * time.Millisecond} {
+		for _, latency := range fanOutLatencies(t) {
 			target, faults := startFanOut(t, c, time.Now(), nil)
 			target.Timeout = time.Minute
 			faults.SetLatency(latency)
