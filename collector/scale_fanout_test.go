@@ -34,7 +34,9 @@ type fanOutCase struct {
 
 // recommended is README's "Large estates" advice for a portal that takes
 // twice the default budget: twice the requests a second and in flight.
-func recommended(t *config.Target) { t.RequestsPerSecond, t.MaxConcurrency = 2*t.RequestsPerSecond, 2*t.MaxConcurrency }
+func recommended(t *config.Target) {
+	t.RequestsPerSecond, t.MaxConcurrency = 2*t.RequestsPerSecond, 2*t.MaxConcurrency
+}
 
 func fanOutCases() []fanOutCase {
 	var out []fanOutCase
