@@ -43,7 +43,7 @@ var (
 	refreshItemsDesc = newDesc("backup_refresh_items",
 		"Items of a fan-out read (Cloutility consumers, CloverDX dashboards) at the end of the latest refresh, by freshness: fresh (read within cache_ttl), behind (read longer ago), unread (listed, never read).", "freshness")
 	refreshItemsObservedDesc = newDesc("backup_refresh_items_observed_timestamp_seconds",
-		"Quantiles of when the items of a fan-out read were last read, among those read: 0 is the oldest; time() minus the 0.05 quantile is the 95th percentile of their data age.", "quantile")
+		"When the items of a fan-out read were last read, among those read, by percentile of their data age: 100 is the oldest item's read, 95 the one that 95 % of the items are newer than (time() minus it is the p95 data age), 50 the median.", "age_percentile")
 	assetPolicyActiveDesc = newDesc("backup_asset_policy_active",
 		"1 if the policy that covers the asset is switched on, 0 if it is switched off (Clumio activation_status); absent where the vendor has no such state.", "asset_id")
 	assetRestoreTestEveryDesc = newDesc("backup_asset_restore_test_interval_seconds",

@@ -16,10 +16,12 @@ const (
 	freshnessUnread = "unread"
 )
 
-// observedQuantiles are the quantiles of backup_refresh_items_observed_
-// timestamp_seconds: the oldest read, the one 95 % of the items are newer
-// than (time() minus it is the p95 data age), and the median.
-var observedQuantiles = []float64{0, 0.05, 0.5}
+// agePercentiles are the age_percentile values of
+// backup_refresh_items_observed_timestamp_seconds: the read time of the
+// oldest item (100), of the item older than 95 % of the others (time()
+// minus it is the p95 data age), and of the median one. (A label named
+// quantile is for summaries only.)
+var agePercentiles = []int{100, 95, 50}
 
 // progressMetrics builds a fan-out target's freshness series from the
 // latest refresh's progress: its items by freshness at end, and the
@@ -51,9 +53,9 @@ func progressMetrics(l labeler, p *backup.Progress, end time.Time, ttl time.Dura
 		return m.samples
 	}
 	slices.SortFunc(read, time.Time.Compare)
-	for _, q := range observedQuantiles {
-		at := read[int(q*float64(len(read)-1))]
-		m.gauge(refreshItemsObservedDesc, l.with("quantile", strconv.FormatFloat(q, 'g', -1, 64)), unixSeconds(at))
+	for _, p := range agePercentiles {
+		at := read[(100-p)*(len(read)-1)/100]
+		m.gauge(refreshItemsObservedDesc, l.with("age_percentile", strconv.Itoa(p)), unixSeconds(at))
 	}
 	return m.samples
 }

@@ -51,8 +51,8 @@ func TestProgressMetrics(t *testing.T) {
 				return &backup.Progress{Items: 22, ReadAt: append(p.ReadAt, ago(ttl+time.Second), time.Time{})}
 			}(),
 			wantCounts: map[string]float64{"fresh": 20, "behind": 1, "unread": 1},
-			wantQ: map[string]time.Time{"0": ago(ttl + time.Second), "0.05": ago(19 * time.Minute / 2),
-				"0.5": ago(10 * time.Minute / 2)}},
+			wantQ: map[string]time.Time{"100": ago(ttl + time.Second), "95": ago(19 * time.Minute / 2),
+				"50": ago(10 * time.Minute / 2)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,7 +64,7 @@ func TestProgressMetrics(t *testing.T) {
 				case refreshItemsDesc:
 					counts[labelValue(m, "freshness")] = s.gauge.GetValue()
 				case refreshItemsObservedDesc:
-					quantiles[labelValue(m, "quantile")] = time.Unix(0, int64(s.gauge.GetValue()*1e9)).UTC()
+					quantiles[labelValue(m, "age_percentile")] = time.Unix(0, int64(s.gauge.GetValue()*1e9)).UTC()
 				}
 			}
 			if tt.progress == nil {

@@ -105,7 +105,7 @@ func itemsState(mfs []*dto.MetricFamily) (fresh, behind, unread float64, oldest 
 					unread = m.GetGauge().GetValue()
 				}
 			case "backup_refresh_items_observed_timestamp_seconds":
-				if labelValue(m, "quantile") == "0" {
+				if labelValue(m, "age_percentile") == "100" {
 					oldest = time.Unix(0, int64(m.GetGauge().GetValue()*1e9))
 				}
 			}
