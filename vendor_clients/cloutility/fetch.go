@@ -213,14 +213,17 @@ func (c *Client) snapshot(now time.Time) *backup.Snapshot {
 	snap := &backup.Snapshot{
 		FetchedAt:   now,
 		JobsRunning: map[backup.JobType]int{},
+		JobsQueued:  map[backup.JobType]int{},
 		JobTypes:    jobTypes,
 	}
 	since := now.Add(-c.lookback)
 	used := map[*bunit]float64{}
+	var served []*consumerState
 	for _, st := range c.order {
 		if !st.served() {
 			continue
 		}
+		served = append(served, st)
 		id := string(st.consumer.ID)
 		a := backup.Asset{
 			ID:                   id,
@@ -276,6 +279,7 @@ func (c *Client) snapshot(now time.Time) *backup.Snapshot {
 		if consumerStorage.UsedBytes != nil || consumerStorage.LimitBytes != nil {
 			snap.Storage = append(snap.Storage, consumerStorage)
 		}
+		c.restoreSignals(st, &a, snap)
 		snap.Assets = append(snap.Assets, a)
 		addJobs(snap, st.jobs, since)
 	}
@@ -294,6 +298,7 @@ func (c *Client) snapshot(now time.Time) *backup.Snapshot {
 			snap.Storage = append(snap.Storage, s)
 		}
 	}
+	snap.Samples = append(snap.Samples, quotaSamples(c.units, served)...)
 	snap.Samples = append(snap.Samples, c.auth.samples()...)
 	return snap
 }
