@@ -61,6 +61,10 @@ type Snapshot struct {
 	// PartErrors records the outcome of each part this refresh attempted:
 	// a nil value is a success. A part that is absent was not attempted.
 	PartErrors map[Part]error
+	// Progress describes a fan-out read (one request or more per item, such
+	// as per Cloutility consumer); nil for a client that reads its whole
+	// estate in every refresh.
+	Progress *Progress
 }
 
 // SetPart records the outcome of one part of the refresh.
@@ -116,6 +120,10 @@ type Asset struct {
 	// LastRestore is the end of the newest successful restore of the
 	// asset, where the vendor says which asset a restore was for.
 	LastRestore time.Time
+	// Observed is when the asset's state was last read, for a client that
+	// reads its assets one by one and serves each with its own age; zero
+	// when the whole snapshot was read at FetchedAt.
+	Observed time.Time
 	// LastBackupObjects counts the objects (files) of the latest finished
 	// backup, where the vendor reports them: a backup that "succeeded"
 	// may still have failed, missed or malicious objects.

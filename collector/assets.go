@@ -128,6 +128,7 @@ func assetMetrics(l labeler, cfg *config.Target, kept []*backup.Asset) []constSa
 		}
 		timestamp(&m, assetLastSeenDesc, id, a.LastSeen)
 		timestamp(&m, assetLastRestoreDesc, id, a.LastRestore)
+		timestamp(&m, assetObservedDesc, id, a.Observed)
 		objectMetrics(&m, id, a)
 		timestamp(&m, assetOldestRestorePointDesc, id, a.OldestRestorePoint)
 		timestamp(&m, assetLatestRestorePointDesc, id, a.LatestRestorePoint)

@@ -38,6 +38,12 @@ var (
 		"Last check-in of the asset's agent or node.", "asset_id")
 	assetLastRestoreDesc = newDesc("backup_asset_last_restore_timestamp_seconds",
 		"End of the newest successful restore of the asset, where the vendor says which asset a restore was for.", "asset_id")
+	assetObservedDesc = newDesc("backup_asset_observed_timestamp_seconds",
+		"When the asset's state was last read, for a vendor whose assets are read one by one (Cloutility consumers): each is served with its own age.", "asset_id")
+	refreshItemsDesc = newDesc("backup_refresh_items",
+		"Items of a fan-out read (Cloutility consumers, CloverDX dashboards) at the end of the latest refresh, by freshness: fresh (read within cache_ttl), behind (read longer ago), unread (listed, never read).", "freshness")
+	refreshItemsObservedDesc = newDesc("backup_refresh_items_observed_timestamp_seconds",
+		"When the items of a fan-out read were last read, among those read, by percentile of their data age: 100 is the oldest item's read, 95 the one that 95 % of the items are newer than (time() minus it is the p95 data age), 50 the median.", "age_percentile")
 	assetLastBackupObjectsDesc = newDesc("backup_asset_last_backup_objects",
 		"Objects the asset's latest finished backup looked at: backed up, failed and missing (Clumio protection-group backups: backed_up_object_count + failed_object_count + missing_object_count; Cloutility jobs: examinedFiles).", "asset_id")
 	assetLastBackupFailedObjectsDesc = newDesc("backup_asset_last_backup_failed_objects",

@@ -104,6 +104,11 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 		t.good[partSamples] = partData{fetchedAt: fetchedAt, fresh: true,
 			families: t.families(sampleMetrics(t.labels, t.descs, t.cfg.Vendor, t.perAssetShown(samplesOf(snap.Samples, "")), is), is)}
 		is.addVendor(snap.Issues)
+		if snap.Progress != nil {
+			t.self.itemErrors(snap.Progress.Failed)
+			t.checkBudget(snap.Progress)
+		}
+		t.progress = snap.Progress
 	}
 	for p, d := range t.good {
 		if !d.fresh && end.Sub(d.fetchedAt) > t.cfg.ServeStaleFor {
@@ -125,7 +130,7 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 		t.lastSuccess = end
 	}
 	t.logState(complete, err != nil, failed, lastError)
-	v := t.newView(up, failed, start, end, lastError, is)
+	v := t.newView(up, failed, start, end, lastError, is, err)
 	// Last: building the view may leave series out too.
 	t.issues.report(t.logger, is)
 	t.self.dataIssues(is)
@@ -193,7 +198,7 @@ func isPart(p backup.Part) bool {
 }
 
 // newView builds what scrapes serve until the next refresh.
-func (t *Target) newView(up bool, failed map[backup.Part]bool, start, end time.Time, lastError string, is issues) *view {
+func (t *Target) newView(up bool, failed map[backup.Part]bool, start, end time.Time, lastError string, is issues, err error) *view {
 	tl := t.targetLabels()
 	health := make([]constSample, 0, len(t.known)+3)
 	health = append(health, gaugeSample(upDesc, tl, boolValue(up)), t.cacheTTLSample())
@@ -201,6 +206,7 @@ func (t *Target) newView(up bool, failed map[backup.Part]bool, start, end time.T
 		health = append(health, gaugeSample(collectorSuccessDesc, t.labels.with("collector", string(p)), boolValue(!failed[p])))
 	}
 	health = append(health, gaugeSample(refreshDurationDesc, tl, end.Sub(start).Seconds()))
+	health = append(health, progressMetrics(t.labels, t.progress, end, t.cfg.CacheTTL)...)
 
 	data := make([]partData, 0, len(backup.Parts)+1)
 	for _, p := range append(backup.Parts[:len(backup.Parts):len(backup.Parts)], partSamples) {
@@ -223,6 +229,8 @@ func (t *Target) newView(up bool, failed map[backup.Part]bool, start, end time.T
 	v := &view{
 		refreshed:     true,
 		startedAt:     start,
+		nextRefresh:   nextRefresh(t.progress, start, t.cfg.CacheTTL),
+		continues:     err == nil && continues(t.progress),
 		health:        t.families(health, is),
 		data:          data,
 		serveStaleFor: t.cfg.ServeStaleFor,

@@ -147,7 +147,13 @@ func rpoViolated(cfg *config.Target, a *backup.Asset, at time.Time) bool {
 func assetFine(cfg *config.Target, a *backup.Asset, at time.Time) bool {
 	return a.Protected && a.LastStatus == backup.StatusSuccess && !rpoViolated(cfg, a, at) &&
 		!a.LastBackupObjects.Partial() && !maliciousObjects(a.LastBackupObjects) &&
-		!restoreWindowShort(cfg, a, at)
+		!restoreWindowShort(cfg, a, at) && !behind(cfg, a, at)
+}
+
+// behind reports whether an asset read on its own was last read longer
+// than cache_ttl before at: its state may be out of date.
+func behind(cfg *config.Target, a *backup.Asset, at time.Time) bool {
+	return !a.Observed.IsZero() && at.Sub(a.Observed) > cfg.CacheTTL
 }
 
 // maliciousObjects reports whether a backup's counts flag any malicious

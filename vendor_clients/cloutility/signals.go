@@ -17,13 +17,13 @@ const day = 24 * time.Hour
 // about restoring it: the newest restore point, the retention its node's
 // domain promises, the file counts of its newest backup job, and its
 // client's version as an info sample.
-func (c *Client) restoreSignals(r *consumerRead, a *backup.Asset, snap *backup.Snapshot) {
-	a.LatestRestorePoint = r.consumer.LatestRestorePoint.Time
-	if st := r.state; st.lastObjects != nil {
+func (c *Client) restoreSignals(st *consumerState, a *backup.Asset, snap *backup.Snapshot) {
+	a.LatestRestorePoint = st.consumer.LatestRestorePoint.Time
+	if st.lastObjects != nil {
 		a.LastBackupObjects = st.lastObjects
 		a.PartialBackupsInARow = backup.Int(st.partialInRow)
 	}
-	n := r.node
+	n := st.node
 	if n == nil {
 		return
 	}
@@ -45,24 +45,24 @@ func (c *Client) restoreSignals(r *consumerRead, a *backup.Asset, snap *backup.S
 // (above 0), the use always. A unit's use includes its descendants', as its
 // storage does: the active nodes (protected consumers), and what their
 // latest reports say was transferred that day.
-func quotaSamples(units []*bunit, reads []*consumerRead) []backup.Sample {
+func quotaSamples(units []*bunit, served []*consumerState) []backup.Sample {
 	nodes := map[*bunit]int{}
 	transferred := map[*bunit]float64{}
 	reported := map[*bunit]bool{}
-	for _, r := range reads {
-		for b := r.bunit; b != nil; b = b.parent {
-			if protected(r) {
+	for _, st := range served {
+		for b := st.bunit; b != nil; b = b.parent {
+			if protected(st) {
 				nodes[b]++
 			}
-			if r.report != nil && r.report.TransferredMegaBytes != nil {
-				transferred[b] += *r.report.TransferredMegaBytes * MiB
+			if st.report != nil && st.report.TransferredMegaBytes != nil {
+				transferred[b] += *st.report.TransferredMegaBytes * MiB
 				reported[b] = true
 			}
 		}
 	}
 	var out []backup.Sample
 	for _, b := range units {
-		if b.err != nil {
+		if b.err != nil && b.consumers == nil {
 			continue
 		}
 		id := []string{string(b.id)}

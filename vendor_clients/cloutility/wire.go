@@ -144,9 +144,12 @@ type filespace struct {
 
 // nodeReport is the daily report of one consumer's node.
 type nodeReport struct {
-	ID         ID    `json:"id"`
-	ReportDate Time  `json:"reportDate"`
-	Status     *Enum `json:"status"`
+	ID         ID   `json:"id"`
+	ReportDate Time `json:"reportDate"`
+	// CreatedDate is when the portal wrote the report: with ReportDate,
+	// it says when the next day's report can be there.
+	CreatedDate Time  `json:"createdDate"`
+	Status      *Enum `json:"status"`
 	// MegaBytes is the total stored, in MB (MiB, see MiB).
 	MegaBytes                   *float64                `json:"megaBytes"`
 	TransferredMegaBytes        *float64                `json:"transferredMegaBytes"`
