@@ -102,7 +102,7 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 			}
 		}
 		t.good[partSamples] = partData{fetchedAt: fetchedAt, fresh: true,
-			families: t.families(sampleMetrics(t.labels, t.descs, t.cfg.Vendor, samplesOf(snap.Samples, ""), is), is)}
+			families: t.families(sampleMetrics(t.labels, t.descs, t.cfg.Vendor, t.perAssetShown(samplesOf(snap.Samples, "")), is), is)}
 		is.addVendor(snap.Issues)
 	}
 	for p, d := range t.good {
@@ -146,7 +146,7 @@ func (t *Target) families(samples []constSample, is issues) []*dto.MetricFamily 
 // part's own and the vendor-only samples tied to it.
 func (t *Target) build(p backup.Part, snap *backup.Snapshot, fetchedAt time.Time, is issues) []constSample {
 	own := t.buildPart(p, snap, fetchedAt, is)
-	if tied := samplesOf(snap.Samples, p); len(tied) > 0 {
+	if tied := t.perAssetShown(samplesOf(snap.Samples, p)); len(tied) > 0 {
 		own = append(own, sampleMetrics(t.labels, t.descs, t.cfg.Vendor, tied, is)...)
 	}
 	return own
@@ -162,7 +162,9 @@ func (t *Target) buildPart(p backup.Part, snap *backup.Snapshot, fetchedAt time.
 			kept[i] = checkedAsset(a, fetchedAt, is)
 		}
 		t.assets = countAssets(&t.cfg, kept, fetchedAt)
-		series := assetMetrics(t.labels, &t.cfg, shownAssets(&t.cfg, kept, fetchedAt))
+		shown := shownAssets(&t.cfg, kept, fetchedAt)
+		t.shownAssets = shownSet(&t.cfg, shown)
+		series := assetMetrics(t.labels, &t.cfg, shown)
 		return append(series, summaryMetrics(t.labels, &t.cfg, kept, fetchedAt)...)
 	case backup.PartJobs:
 		lookback := t.cfg.Lookback

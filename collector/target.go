@@ -44,6 +44,10 @@ type Target struct {
 	issues      issueLog
 	lastSuccess time.Time
 	assets      assetCounts
+	// shownAssets are the ids of the assets whose per-asset series the
+	// target's asset_metrics mode serves, as of the latest good assets
+	// part; nil serves them all.
+	shownAssets map[string]bool
 
 	mu       sync.Mutex
 	inflight chan struct{} // closed when the refresh in flight ends; nil when none

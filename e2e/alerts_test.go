@@ -36,6 +36,8 @@ var historyBound = map[string]bool{
 	"asset:backup_asset_last_transferred_bytes:median_over_time7d": true,
 	"asset:backup_asset_size_bytes:median_over_time7d":             true,
 	"BackupRestoreDrillStale":                                      true,
+	// A day of restore points before it can say they moved.
+	"BackupRestoreWindowShort": true,
 }
 
 // compress shrinks the rules' day- and hour-long windows to what a run of a
@@ -299,7 +301,8 @@ func TestDashboardsAndAlerts(t *testing.T) {
 }
 
 // perAssetAlerts are the alerts that name one asset.
-var perAssetAlerts = []string{"BackupRPOViolated", "BackupNeverSucceeded", "BackupLastRunFailed", "BackupAgentNotSeen", "BackupSizeAnomaly", "BackupRestoreNotTested", "BackupPolicyDeactivated"}
+var perAssetAlerts = []string{"BackupRPOViolated", "BackupNeverSucceeded", "BackupLastRunFailed", "BackupAgentNotSeen", "BackupSizeAnomaly", "BackupRestoreNotTested", "BackupPolicyDeactivated",
+	"BackupMaliciousObjects", "BackupPartialBackups", "BackupRestoreWindowShort", "BackupContinuousBackupLagging", "BackupRunningTooLong", "BackupQueuedTooLong"}
 
 func groupFiring(all []promAlert) map[string][]promAlert {
 	out := map[string][]promAlert{}
@@ -354,6 +357,8 @@ func keyOf(name string, l map[string]string) string {
 		return l["target"] + "/" + l["tenant"] + "/" + l["asset_type"]
 	case "BackupSizeAnomaly":
 		return l["target"] + "/" + l["asset_id"] + "/" + l["direction"]
+	case "BackupQuotaNearLimit":
+		return l["target"] + "/" + l["business_unit_id"] + l["subscription_id"]
 	case "BackupSubscriptionLapsed", "BackupSubscriptionEndingSoon":
 		return l["target"] + "/" + l["subscription_id"]
 	}
@@ -585,6 +590,7 @@ func expectedAlerts(early, e *exposition, exporter, deadExporter string) (x expe
 		}
 	})
 	restoreExpectations(e, x, near, now, margin)
+	signalExpectations(early, e, x, near, now, margin)
 	coverageExpectations(e, x, near, now, margin)
 	x.add("BackupExporterDown", deadExporter)
 	e.each("backup_exporter_config_last_reload_successful", func(_ map[string]string, v float64) {

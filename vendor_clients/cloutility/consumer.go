@@ -31,6 +31,11 @@ type consumerState struct {
 	// lastRestore is the end of the newest successful restore (or
 	// retrieve) job, carried forward like lastSuccess.
 	lastRestore time.Time
+	// lastObjects are the file counts of the newest finished backup job,
+	// and partialInRow how many of the newest finished backup jobs in a
+	// row failed files; both carried forward.
+	lastObjects  *backup.ObjectCounts
+	partialInRow int
 	// node is the consumer's backup node (nil when it has none), re-read
 	// every inventory_ttl: it changes with the node's configuration and
 	// its last access, not with each backup.

@@ -104,6 +104,7 @@ func (c *Client) snapshot(now time.Time, units []*bunit, reads []*consumerRead) 
 	snap := &backup.Snapshot{
 		FetchedAt:   now,
 		JobsRunning: map[backup.JobType]int{},
+		JobsQueued:  map[backup.JobType]int{},
 		JobTypes:    jobTypes,
 	}
 	since := now.Add(-c.lookback)
@@ -164,6 +165,7 @@ func (c *Client) snapshot(now time.Time, units []*bunit, reads []*consumerRead) 
 		if consumerStorage.UsedBytes != nil || consumerStorage.LimitBytes != nil {
 			snap.Storage = append(snap.Storage, consumerStorage)
 		}
+		c.restoreSignals(r, &a, snap)
 		snap.Assets = append(snap.Assets, a)
 		addJobs(snap, r.jobs, since)
 	}
@@ -182,6 +184,7 @@ func (c *Client) snapshot(now time.Time, units []*bunit, reads []*consumerRead) 
 			snap.Storage = append(snap.Storage, s)
 		}
 	}
+	snap.Samples = append(snap.Samples, quotaSamples(units, reads)...)
 	snap.Samples = append(snap.Samples, c.auth.samples()...)
 	return snap
 }
