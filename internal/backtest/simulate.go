@@ -88,9 +88,11 @@ func newSimulation(sc *Scenario) (*simulation, error) {
 	s.fakes["cleverfox"] = newCleverfoxFake(sc.Seed, sc.Scale, s.clock)
 	s.fakes["cloverdx"] = newCloverdxFake(sc.Seed, sc.Scale, s.clock)
 	var cfg strings.Builder
-	// No retries (a retry's backoff would sleep in real time), and the
+	// No retries (a retry's backoff would sleep in real time), a request
+	// budget no simulated refresh reaches (the budget paces in real time,
+	// while the simulated clock stands still during a refresh), and the
 	// rest as shipped.
-	fmt.Fprintf(&cfg, "defaults:\n  cache_ttl: %s\n  max_retries: 0\ntargets:\n", sc.CacheTTL.D())
+	fmt.Fprintf(&cfg, "defaults:\n  cache_ttl: %s\n  max_retries: 0\n  requests_per_second: 100000\ntargets:\n", sc.CacheTTL.D())
 	for _, name := range slices.Sorted(maps.Keys(s.fakes)) {
 		f := s.fakes[name]
 		g := &gate{next: f.handler()}
