@@ -75,20 +75,28 @@ func TestRuleCost(t *testing.T) {
 	}
 
 	// The label sets (and values now) of the recorded series come from their
-	// rules' expressions, evaluated over the live scrape.
-	phase1 := startReplica(t, filepath.Join(dir, "phase1"), "", exporterAddr)
+	// rules' expressions, evaluated over the live scrape; where an
+	// expression reads another recorded series, from what the working
+	// tree's rules record over it (intervals capped, so that every group
+	// evaluates within minutes).
+	phase1 := startReplica(t, filepath.Join(dir, "phase1"), capIntervals(t, sets[len(sets)-1].path), exporterAddr)
 	waitScraped(t, phase1, time.Now().Add(-time.Minute))
 	for _, name := range sortedNames(plan.recorded) {
 		rec := plan.recorded[name]
 		a := phase1.query(t, rec.expr, time.Time{})
+		for deadline := time.Now().Add(5 * time.Minute); len(a.Data.Result) == 0 && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Second)
+			a = phase1.query(t, name, time.Time{})
+		}
 		if len(a.Data.Result) == 0 {
-			t.Fatalf("recorded %s: its expression gives nothing over the live scrape", name)
+			t.Fatalf("recorded %s: neither its expression nor its rule gives anything over the live scrape", name)
 		}
 		for _, res := range a.Data.Result {
-			labels := map[string]string{"__name__": name}
+			labels := map[string]string{}
 			for k, v := range res.Metric {
 				labels[k] = v
 			}
+			labels["__name__"] = name
 			var v float64
 			fmt.Sscan(fmt.Sprint(res.Value[1]), &v)
 			series = append(series, backfillSeries{labels: labels, now: v, from: rec.lookback + historyMargin, step: rec.interval})
