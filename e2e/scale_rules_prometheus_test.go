@@ -97,9 +97,20 @@ type queryAnswer struct {
 	} `json:"data"`
 }
 
-// query runs an instant query at ts (now if zero) with statistics.
+// query runs an instant query at ts (now if zero) with statistics; an
+// error answer fails the test.
 func (r *replica) query(t *testing.T, expr string, ts time.Time) queryAnswer {
 	t.Helper()
+	a, err := r.tryQuery(expr, ts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// tryQuery is query that returns an error answer (a query past
+// Prometheus' 2-minute query timeout, say) instead of failing the test.
+func (r *replica) tryQuery(expr string, ts time.Time) (queryAnswer, error) {
 	form := url.Values{"query": {expr}, "stats": {"all"}}
 	if !ts.IsZero() {
 		form.Set("time", fmt.Sprint(ts.Unix()))
@@ -107,17 +118,17 @@ func (r *replica) query(t *testing.T, expr string, ts time.Time) queryAnswer {
 	client := http.Client{Timeout: 10 * time.Minute}
 	resp, err := client.PostForm("http://"+r.addr+"/api/v1/query", form)
 	if err != nil {
-		t.Fatalf("query %s: %v", expr, err)
+		return queryAnswer{}, fmt.Errorf("query %s: %w", expr, err)
 	}
 	defer resp.Body.Close()
 	var a queryAnswer
 	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
-		t.Fatalf("query %s: %v", expr, err)
+		return queryAnswer{}, fmt.Errorf("query %s: %w", expr, err)
 	}
 	if a.Status != "success" {
-		t.Fatalf("query %s: %s", expr, a.Error)
+		return queryAnswer{}, fmt.Errorf("query %s: %s", expr, a.Error)
 	}
-	return a
+	return a, nil
 }
 
 // value returns the single value of an instant query, or -1 if it is empty.
