@@ -27,7 +27,7 @@ include release.mk
 # The race detector needs cgo, so a C compiler. Without one the unit tests run without -race, and say so.
 RACE := $(if $(shell command -v $(or $(CC),gcc) 2>/dev/null),-race)
 
-.PHONY: help tools build test unit lint fmt-check vet staticcheck rules e2e demo bench bench-scale soak soak-ci fuzz docker docker-buildx generate clean backtest backtest-short
+.PHONY: help tools build test unit lint fmt-check vet staticcheck rules e2e demo bench bench-scale bench-rules soak soak-ci fuzz docker docker-buildx generate clean backtest backtest-short
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -122,3 +122,7 @@ backtest: $(PROMTOOL) $(PROMETHEUS) ## score the alert rules on a simulated mont
 
 bench-scale: build ## the scripted runs of BENCHMARKS.md at MSP scale (long; timed, never part of test)
 	CGO_ENABLED=1 $(GO) test -tags scale -count=1 -v -timeout 120m -run '^TestScale' ./collector/ ./e2e/
+
+# RULES_BEFORE (a git revision) measures that revision's rule file too, first, on the same TSDB.
+bench-rules: build $(PROMTOOL) $(PROMETHEUS) ## what the rules cost a Prometheus at 50,000 assets, per group (long; never part of test)
+	RULES_BEFORE=$(RULES_BEFORE) $(GO) test -tags scale -count=1 -v -timeout 120m -run '^TestRuleCost$$' ./e2e/
