@@ -38,7 +38,7 @@ build: ## build bin/backup_exporter and bin/vendorsim with version information
 
 test: lint rules unit backtest-short e2e soak-ci ## everything CI runs: lint, rule checks, unit tests with -race, the short backtest, end-to-end, a 60 s soak
 
-unit: $(PROMTOOL) $(AMTOOL) $(HELM) ## the Go tests with the race detector
+unit: $(PROMTOOL) $(PROMETHEUS) $(AMTOOL) $(HELM) ## the Go tests with the race detector
 	@[ -n "$(RACE)" ] || echo "!! no C compiler found (gcc): the race detector needs cgo, so the tests run WITHOUT -race"
 	CGO_ENABLED=$(if $(RACE),1,0) $(GO) test $(RACE) -count=1 ./...
 

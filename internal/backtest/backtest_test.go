@@ -29,10 +29,10 @@ var knownDefects = map[string]string{
 // incident no alert catches, a notification caused by noise (a restart, a
 // rollout, an HA pair, a blip), or a page matching no incident.
 func TestShortScenario(t *testing.T) {
-	promtool, prometheus := tooltest.Path(t, "promtool"), tooltest.Path(t, "prometheus")
 	if testing.Short() || raceEnabled {
 		t.Skip("the short scenario takes a minute or two, and several times that under -race: make backtest-short runs it")
 	}
+	promtool, prometheus := tooltest.Path(t, "promtool"), tooltest.Path(t, "prometheus")
 	r, err := Run(context.Background(), Options{Scenario: "testdata/short.yml", Rules: "../../alerts/backup_exporter.rules.yml",
 		Alertmanager: "../../alerts/alertmanager.example.yml", Promtool: promtool, Prometheus: prometheus, Dir: t.TempDir()})
 	if err != nil {
