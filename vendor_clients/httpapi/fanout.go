@@ -107,6 +107,7 @@ func Sweep(ctx context.Context, n, workers int, stopAt time.Time, now func() tim
 	}
 	workers = max(1, min(workers, n))
 	var (
+		wg   sync.WaitGroup
 		mu   sync.Mutex
 		next int
 	)
@@ -119,9 +120,19 @@ func Sweep(ctx context.Context, n, workers int, stopAt time.Time, now func() tim
 		next++
 		return next - 1, true
 	}
-	drain(workers, take, func(i int) bool {
-		fn(ctx, i)
-		return true
-	})
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i, ok := take()
+				if !ok {
+					return
+				}
+				fn(ctx, i)
+			}
+		}()
+	}
+	wg.Wait()
 	return next
 }
