@@ -496,11 +496,14 @@ func expectedAlerts(early, e *exposition, exporter, deadExporter string) (x expe
 		}
 		if ls, ok := lastSuccess[key]; ok {
 			age := now - ls
-			// No RPO series means the vendor waives it (a Cloutility unit
-			// allowed to idle): no age is late.
-			if r, owed := rpo[key]; owed && math.Abs(age-r) < margin {
+			r, hasRPO := rpo[key]
+			switch {
+			case !hasRPO:
+				// No RPO: the vendor lets the asset idle (Cloutility
+				// allowNoActivity), so it cannot be violated.
+			case math.Abs(age-r) < margin:
 				near[key] = true
-			} else if owed && age > r {
+			case age > r:
 				x.add("BackupRPOViolated", key)
 			}
 		} else {
