@@ -59,13 +59,18 @@ type link struct {
 // targetRow is one target as the landing page shows it.
 type targetRow struct {
 	collector.TargetStatus
-	State       string
+	// State is statePending, stateUp or stateDown.
+	State string
+	// FailedParts lists the failed parts for its cell.
 	FailedParts string
-	// LastRefreshAge and DataAge are how long ago the latest refresh ended
-	// and the oldest data served was fetched; empty when never.
-	LastRefreshAge, DataAge string
-	Probe                   string
-	Dashboards              []link
+	// LastRefreshAge, LastSuccessAge and DataAge are how long ago the
+	// latest refresh ended, the latest fully successful one ended and the
+	// oldest data served was fetched; empty when never.
+	LastRefreshAge, LastSuccessAge, DataAge string
+	// Probe links to the target's own metrics; Dashboards to the
+	// dashboards filtered to it.
+	Probe      string
+	Dashboards []link
 }
 
 // landingData is what the targets' part of the landing page shows.
@@ -86,13 +91,14 @@ var targetsSection = template.Must(template.New("targets").Funcs(template.FuncMa
 }).Parse(`<h2>Targets</h2>
 <p class="counts">{{len .Targets}} target(s): <span class="up">{{index .Counts "up"}} up</span>, <span class="down">{{index .Counts "down"}} down</span>, <span class="pending">{{index .Counts "pending"}} pending</span>, as of {{utc .Now}}.</p>
 <table id="targets">
-<thead><tr><th>Target</th><th>Vendor</th><th>State</th><th>Last refresh</th><th>Data age</th><th>Parts failing</th><th>Assets</th><th>Failing</th><th>Past RPO</th><th>Last error</th><th>Links</th></tr></thead>
+<thead><tr><th>Target</th><th>Vendor</th><th>State</th><th>Last refresh</th><th>Last success</th><th>Data age</th><th>Parts failing</th><th>Assets</th><th>Failing</th><th>Past RPO</th><th>Last error</th><th>Links</th></tr></thead>
 <tbody>
 {{range .Targets}}<tr class="target {{.State}}">
 <td class="name">{{.Name}}</td>
 <td class="vendor">{{.Vendor}}</td>
 <td class="state">{{.State}}</td>
 {{if .Refreshed}}<td class="last-refresh"><time datetime="{{utc .LastRefresh}}">{{.LastRefreshAge}} ago</time></td>
+<td class="last-success">{{if .LastSuccessAge}}<time datetime="{{utc .LastSuccess}}">{{.LastSuccessAge}} ago</time>{{else}}never{{end}}</td>
 <td class="data-age">{{if .DataAge}}{{.DataAge}}{{else}}no data{{end}}</td>
 <td class="failed-parts">{{if .FailedParts}}{{.FailedParts}}{{else}}none{{end}}</td>
 <td class="assets">{{.Assets}}</td>
@@ -102,7 +108,7 @@ var targetsSection = template.Must(template.New("targets").Funcs(template.FuncMa
 {{else}}<td class="last-refresh" colspan="8">{{$.Waiting}}</td>
 {{end}}<td class="links"><a href="{{.Probe}}">metrics</a>{{range .Dashboards}} <a href="{{.URL}}">{{.Text}}</a>{{end}}</td>
 </tr>
-{{else}}<tr><td colspan="11">No targets configured.</td></tr>
+{{else}}<tr><td colspan="12">No targets configured.</td></tr>
 {{end}}</tbody>
 </table>
 {{with .Dashboards}}<h2>Dashboards</h2>
@@ -126,11 +132,10 @@ type landingPage struct {
 	// probed, so a pending one waits for its first probe.
 	probeOnly bool
 	reloader  *reloader
-	now       func() time.Time
 }
 
 func newLandingPage(telemetryPath, grafanaURL string, probeOnly bool, r *reloader) (*landingPage, error) {
-	lp := &landingPage{telemetryPath: telemetryPath, grafanaURL: strings.TrimSuffix(grafanaURL, "/"), probeOnly: probeOnly, reloader: r, now: time.Now}
+	lp := &landingPage{telemetryPath: telemetryPath, grafanaURL: strings.TrimSuffix(grafanaURL, "/"), probeOnly: probeOnly, reloader: r}
 	// Build once at start-up so that a broken template fails early.
 	if _, err := lp.render(); err != nil {
 		return nil, err
@@ -190,7 +195,7 @@ func (lp *landingPage) render() (*web.LandingPageHandler, error) {
 
 // data gathers what the targets' section shows, as of now.
 func (lp *landingPage) data() landingData {
-	now := lp.now()
+	now := time.Now()
 	d := landingData{Now: now, Waiting: "first refresh in progress", Counts: map[string]int{}}
 	if lp.probeOnly {
 		d.Waiting = "not probed yet (--web.probe-only)"
@@ -208,6 +213,9 @@ func (lp *landingPage) data() landingData {
 		d.Counts[row.State]++
 		if st.Refreshed {
 			row.LastRefreshAge = age(now.Sub(st.LastRefresh))
+		}
+		if !st.LastSuccess.IsZero() {
+			row.LastSuccessAge = age(now.Sub(st.LastSuccess))
 		}
 		if !st.DataFetchedAt.IsZero() {
 			row.DataAge = age(now.Sub(st.DataFetchedAt))

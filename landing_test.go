@@ -33,6 +33,9 @@ var (
 	cellPattern = regexp.MustCompile(`(?s)<td class="([\w-]+)"[^>]*>(.*?)</td>`)
 	hrefPattern = regexp.MustCompile(`href="([^"]*)"`)
 	tagPattern  = regexp.MustCompile(`<[^>]*>`)
+	anyRow      = regexp.MustCompile(`(?s)<tr[ >].*?</tr>`)
+	anyCell     = regexp.MustCompile(`<td[^>]*>`)
+	colspan     = regexp.MustCompile(`colspan="(\d+)"`)
 )
 
 // landingRows reads the target rows of a landing page, by target name.
@@ -50,6 +53,29 @@ func landingRows(t *testing.T, page string) map[string]landingRow {
 		rows[row.cells["name"]] = row
 	}
 	return rows
+}
+
+// assertColumns checks that every row of the targets table spans as many
+// columns as its header, so no cell sits under another's heading.
+func assertColumns(t *testing.T, page string) {
+	t.Helper()
+	header := strings.Count(page, "<th>")
+	for _, row := range anyRow.FindAllString(page, -1) {
+		if strings.Contains(row, "<th>") {
+			continue
+		}
+		span := 0
+		for _, td := range anyCell.FindAllString(row, -1) {
+			n := 1
+			if m := colspan.FindStringSubmatch(td); m != nil {
+				n, _ = strconv.Atoi(m[1])
+			}
+			span += n
+		}
+		if span != header {
+			t.Errorf("a row spans %d columns under %d headings:\n%s", span, header, row)
+		}
+	}
 }
 
 // TestLandingPage shows a target whose first refresh has not ended as
@@ -90,6 +116,7 @@ func TestLandingPage(t *testing.T) {
 	if !strings.Contains(page, "3 target(s): <span class=\"up\">1 up</span>, <span class=\"down\">1 down</span>, <span class=\"pending\">1 pending</span>") {
 		t.Errorf("the page does not count 1 up, 1 down and 1 pending:\n%.2000s", page)
 	}
+	assertColumns(t, page)
 	rows := landingRows(t, page)
 	if len(rows) != 3 {
 		t.Fatalf("%d target rows, want 3:\n%.3000s", len(rows), page)
@@ -127,6 +154,9 @@ func TestLandingPage(t *testing.T) {
 	}
 
 	down := rows["refused"]
+	if !strings.HasSuffix(up.cells["last-success"], "s ago") || down.cells["last-success"] != "never" {
+		t.Errorf("last success: good %q, refused %q; want seconds ago and never", up.cells["last-success"], down.cells["last-success"])
+	}
 	if down.state != stateDown || down.cells["failed-parts"] != wholeRefreshFailed || !strings.Contains(down.cells["last-error"], "401") || down.cells["data-age"] != "no data" {
 		t.Errorf("refused: %+v, want down, its whole refresh failing with a 401, and no data", down)
 	}
@@ -167,6 +197,7 @@ func TestLandingPageProbeOnly(t *testing.T) {
 func TestLandingPageWithoutGrafana(t *testing.T) {
 	ts := newTestServer(t, "targets:\n"+clumioTarget("a", "http://127.0.0.1:9", clumiofake.DefaultToken), nil)
 	_, page := ts.get(t, "/")
+	assertColumns(t, page)
 	if strings.Contains(page, "/d/backup-") || strings.Contains(page, "Dashboards") {
 		t.Errorf("dashboards linked without --web.grafana-url:\n%.2000s", page)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 
 	"github.com/backup-exporter/backup_exporter/internal/openmetrics"
+	"github.com/backup-exporter/backup_exporter/internal/promnames"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/clumio/clumiofake"
 )
 
@@ -56,6 +57,13 @@ func TestStrictParsersAcceptEveryAnswer(t *testing.T) {
 	} {
 		if names[name] != want {
 			t.Errorf("self metric %s served: %v, want %v", name, names[name], want)
+		}
+	}
+	// What the dashboards may read of the self metrics beside the golden
+	// files (Prometheus' own up aside) is served.
+	for name := range promnames.NotInGoldenFiles {
+		if name != "up" && !names[name] {
+			t.Errorf("promnames.NotInGoldenFiles lists %s, which the exporter does not serve", name)
 		}
 	}
 	if clashes := openmetrics.Clashes(slices.Concat(self, targets)); len(clashes) > 0 {

@@ -1,7 +1,12 @@
 package alerts
 
 import (
+	"os"
+	"regexp"
+	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/backup-exporter/backup_exporter/internal/tooltest"
 )
@@ -20,14 +25,18 @@ func TestAlertmanagerExampleRoutes(t *testing.T) {
 		labels   []string
 		receiver string
 	}{
-		{"a tenant's critical asset alert pages its team",
-			[]string{"alertname=BackupRPOViolated", "severity=critical", "tenant=finance"}, "finance-pager"},
+		{"a tenant's fast SLO burn pages its team",
+			[]string{"alertname=BackupSLOBudgetBurnFast", "severity=critical", "tenant=finance"}, "finance-pager"},
+		{"a tenant's late asset opens its team's ticket",
+			[]string{"alertname=BackupRPOViolated", "severity=warning", "tenant=finance"}, "finance-tickets"},
 		{"a tenant's warning opens its team's ticket",
 			[]string{"alertname=BackupLastRunFailed", "severity=warning", "tenant=finance"}, "finance-tickets"},
 		{"tenants grouped by regex",
 			[]string{"alertname=BackupAgentNotSeen", "severity=warning", "tenant=globex"}, "customers-tickets"},
 		{"an unrouted tenant's critical alert pages the backup team",
-			[]string{"alertname=BackupRPOViolated", "severity=critical", "tenant=sales"}, "backup-pager"},
+			[]string{"alertname=BackupSLOBudgetBurnFast", "severity=critical", "tenant=sales"}, "backup-pager"},
+		{"an unrouted tenant's late asset is a ticket for the backup team",
+			[]string{"alertname=BackupRPOViolated", "severity=warning", "tenant=sales"}, "backup-tickets"},
 		{"a target alert has no tenant",
 			[]string{"alertname=BackupTargetDown", "severity=critical", "target=clumio-us"}, "backup-pager"},
 		{"warnings without a tenant open a ticket",
@@ -39,5 +48,51 @@ func TestAlertmanagerExampleRoutes(t *testing.T) {
 				"--verify.receivers=" + tt.receiver}, tt.labels...)
 			tooltest.Run(t, "amtool", args...)
 		})
+	}
+}
+
+// TestInhibitionsNameRealAlerts proves that every alert name an inhibition
+// of the sample configuration matches is an alert of the rule file: a
+// renamed alert must not leave an inhibition that never applies.
+func TestInhibitionsNameRealAlerts(t *testing.T) {
+	data, err := os.ReadFile(alertmanagerExample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		InhibitRules []struct {
+			SourceMatchers []string `yaml:"source_matchers"`
+			TargetMatchers []string `yaml:"target_matchers"`
+		} `yaml:"inhibit_rules"`
+	}
+	if err := yaml.Unmarshal(data, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	rules, err := Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, r := range rules {
+		known[r.Alert] = true
+	}
+	alertname := regexp.MustCompile(`^alertname=~?"([^"]+)"$`)
+	named := 0
+	for i, ir := range cfg.InhibitRules {
+		for _, m := range append(ir.SourceMatchers, ir.TargetMatchers...) {
+			sub := alertname.FindStringSubmatch(m)
+			if sub == nil {
+				continue
+			}
+			for _, name := range strings.Split(sub[1], "|") {
+				named++
+				if !known[name] {
+					t.Errorf("inhibit_rules[%d] matches alert %q, which the rules do not define", i, name)
+				}
+			}
+		}
+	}
+	if named == 0 {
+		t.Fatal("no inhibition names an alert: the test proves nothing")
 	}
 }

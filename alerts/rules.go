@@ -1,7 +1,7 @@
 // Package alerts ships backup_exporter's Prometheus alerting and recording
 // rules (backup_exporter.rules.yml) and gives Go tests access to them: the
-// rules as data, and a copy with every `for` set to 0s for end-to-end tests
-// that cannot wait for pending alerts.
+// rules as data, and a copy with every `for` and `keep_firing_for` set to 0s
+// for end-to-end tests that cannot wait for pending or lingering alerts.
 package alerts
 
 import (
@@ -32,6 +32,9 @@ type Rule struct {
 	Expr string `yaml:"expr"`
 	// For is how long the expression must hold before the alert fires.
 	For string `yaml:"for"`
+	// KeepFiringFor is how long a firing alert stays firing after its
+	// expression stops holding, so that a blip does not resolve it.
+	KeepFiringFor string `yaml:"keep_firing_for"`
 	// Labels are the labels the rule adds.
 	Labels map[string]string `yaml:"labels"`
 	// Annotations are the alert's annotations.
@@ -73,9 +76,10 @@ func Rules() ([]Rule, error) {
 	return rules, nil
 }
 
-// WithoutFor returns a copy of File in which every rule's `for` is 0s, so
-// that an end-to-end test sees an alert fire at the first evaluation where
-// its expression holds. Everything else, comments included, is kept.
+// WithoutFor returns a copy of File in which every rule's `for` and
+// `keep_firing_for` is 0s, so that an end-to-end test sees an alert fire at
+// the first evaluation where its expression holds, and resolve at the first
+// where it no longer does. Everything else, comments included, is kept.
 func WithoutFor() ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(File, &doc); err != nil {
@@ -97,16 +101,19 @@ func WithoutFor() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// zeroFor sets the value of every `for` key under n to 0s and returns how
-// many it changed.
+// zeroFor sets the value of every `for` and `keep_firing_for` key under n to
+// 0s and returns how many `for` keys it changed.
 func zeroFor(n *yaml.Node) int {
 	changed := 0
 	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == "for" {
+			switch n.Content[i].Value {
+			case "for":
+				changed++
+				fallthrough
+			case "keep_firing_for":
 				n.Content[i+1].Value = "0s"
 				n.Content[i+1].Style = 0
-				changed++
 			}
 		}
 	}

@@ -15,8 +15,9 @@ const runbookBase = "https://github.com/backup-exporter/backup_exporter/blob/mai
 
 // TestAlertConventions checks what every alert must carry: a severity that
 // routes, the three annotations, a runbook link to its own section, and, for
-// per-asset alerts, the tenant join and the guard against a page storm while
-// the target is down.
+// per-asset alerts, the tenant join, an identity without `instance`,
+// keep_firing_for, and the hold-back while the target's assets or jobs have
+// failed for a sustained time (the conventions at the top of the rule file).
 func TestAlertConventions(t *testing.T) {
 	rules, err := Rules()
 	if err != nil {
@@ -54,8 +55,14 @@ func TestAlertConventions(t *testing.T) {
 				if !strings.Contains(r.Expr, "group_left (tenant, asset, asset_type)") {
 					t.Error("per-asset alert does not join tenant, asset and asset_type from backup_asset_info")
 				}
-				if !strings.Contains(r.Expr, "unless on (job, instance, target)\n(backup_up == 0)") {
-					t.Error("per-asset alert is not held back while backup_up == 0")
+				if !strings.Contains(r.Expr, "unless on (job, target, vendor)\n(max without (instance) (max_over_time(backup_collector_success{collector=~\"assets|jobs\"}[10m])) == 0)") {
+					t.Error("per-asset alert is not held back while its assets or jobs part has failed for 10 minutes")
+				}
+				if !strings.Contains(r.Expr, "without (instance)") {
+					t.Error("per-asset alert keeps `instance` in its identity: aggregate it away")
+				}
+				if r.KeepFiringFor == "" {
+					t.Error("per-asset alert has no keep_firing_for: a failed scrape would resolve it")
 				}
 			}
 		})
@@ -161,7 +168,7 @@ func exprMentions(exprs []string, name string) bool {
 }
 
 // TestWithoutFor checks that the copy for end-to-end tests differs from the
-// shipped file in `for` only.
+// shipped file in `for` and `keep_firing_for` only.
 func TestWithoutFor(t *testing.T) {
 	data, err := WithoutFor()
 	if err != nil {
@@ -190,7 +197,11 @@ func TestWithoutFor(t *testing.T) {
 					t.Errorf("%s: for %q, want 0s", w.Name(), r.For)
 				}
 			}
+			if w.KeepFiringFor != "" && r.KeepFiringFor != "0s" {
+				t.Errorf("%s: keep_firing_for %q, want 0s", w.Name(), r.KeepFiringFor)
+			}
 			r.For, w.For = "", ""
+			r.KeepFiringFor, w.KeepFiringFor = "", ""
 			if fmt.Sprint(r) != fmt.Sprint(w) {
 				t.Errorf("%s changed beyond `for`:\n got %v\nwant %v", w.Name(), r, w)
 			}

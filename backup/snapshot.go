@@ -38,8 +38,12 @@ type Snapshot struct {
 	// collector remembers the window's jobs by ID, counts each ID once and
 	// serves the window as the latest reports describe it.
 	Jobs []Job
-	// JobsRunning counts the jobs running or queued now, by type.
+	// JobsRunning counts the jobs running now, by type: queued ones too
+	// where JobsQueued is nil.
 	JobsRunning map[JobType]int
+	// JobsQueued counts the jobs waiting in the vendor's queue now, by
+	// type; nil where the vendor does not tell them from running ones.
+	JobsQueued map[JobType]int
 	// JobTypes are the job types this target has, so that their
 	// `backup_jobs_total` series exist at 0 before the first such job ends.
 	JobTypes []JobType
@@ -57,6 +61,10 @@ type Snapshot struct {
 	// PartErrors records the outcome of each part this refresh attempted:
 	// a nil value is a success. A part that is absent was not attempted.
 	PartErrors map[Part]error
+	// Progress describes a fan-out read (one request or more per item, such
+	// as per Cloutility consumer); nil for a client that reads its whole
+	// estate in every refresh.
+	Progress *Progress
 }
 
 // SetPart records the outcome of one part of the refresh.
@@ -112,6 +120,30 @@ type Asset struct {
 	// LastRestore is the end of the newest successful restore of the
 	// asset, where the vendor says which asset a restore was for.
 	LastRestore time.Time
+	// Observed is when the asset's state was last read, for a client that
+	// reads its assets one by one and serves each with its own age; zero
+	// when the whole snapshot was read at FetchedAt.
+	Observed time.Time
+	// LastBackupObjects counts the objects (files) of the latest finished
+	// backup, where the vendor reports them: a backup that "succeeded"
+	// may still have failed, missed or malicious objects.
+	LastBackupObjects *ObjectCounts
+	// PartialBackupsInARow counts the latest finished backups, newest
+	// first, that had failed or missing objects; nil where the vendor
+	// reports no object counts.
+	PartialBackupsInARow *int
+	// OldestRestorePoint is the oldest point the asset can be restored
+	// to: the start of its oldest backup still kept.
+	OldestRestorePoint time.Time
+	// LatestRestorePoint is the newest point the asset can be restored
+	// to, where the vendor reports it apart from its backups.
+	LatestRestorePoint time.Time
+	// Retention is how long the vendor's policy promises to keep the
+	// asset's backups; 0 when it states none.
+	Retention time.Duration
+	// LastContinuousBackup is the newest change captured by a continuous
+	// backup, for the assets that have one.
+	LastContinuousBackup time.Time
 	// PolicyActive says whether the policy that covers the asset is
 	// switched on, where the vendor's policies can be switched off (Clumio
 	// activation_status); nil when the vendor has no such state or did not

@@ -128,6 +128,14 @@ func assetMetrics(l labeler, cfg *config.Target, kept []*backup.Asset) []constSa
 		}
 		timestamp(&m, assetLastSeenDesc, id, a.LastSeen)
 		timestamp(&m, assetLastRestoreDesc, id, a.LastRestore)
+		timestamp(&m, assetObservedDesc, id, a.Observed)
+		objectMetrics(&m, id, a)
+		timestamp(&m, assetOldestRestorePointDesc, id, a.OldestRestorePoint)
+		timestamp(&m, assetLatestRestorePointDesc, id, a.LatestRestorePoint)
+		if a.Retention > 0 {
+			m.gauge(assetRetentionDesc, id, a.Retention.Seconds())
+		}
+		timestamp(&m, assetLastContinuousBackupDesc, id, a.LastContinuousBackup)
 		if a.PolicyActive != nil {
 			m.gauge(assetPolicyActiveDesc, id, boolValue(*a.PolicyActive))
 		}

@@ -39,6 +39,11 @@ var hostileValues = []hostileValue{
 	{"clumio", "end_timestamp", `"9999-12-31T23:59:59Z"`, ""},
 	{"clumio", "updated_time", `1e300`, ""},
 	{"clumio", "value", `-24`, ""},
+	{"clumio", "failed_object_count", `-3`, ""},
+	{"clumio", "backed_up_object_count", `-5000`, ""},
+	{"clumio", "malicious_object_count", `0.5`, ""},
+	{"clumio", "earliest_available_backup_timestamp", `"9999-12-31T23:59:59Z"`, ""},
+	{"clumio", "unit", `"fortnights"`, ""},
 	{"cleverfox", "BackupFileSize", `-5`, ""},
 	{"cleverfox", "BackupFileSize", `"5"`, ""},
 	{"cleverfox", "BackupFileSize", `18446744073709551616`, ""},
@@ -59,6 +64,10 @@ var hostileValues = []hostileValue{
 	{"cloutility", "lastAccessTime", `"9999-12-31T00:00:00"`, ""},
 	{"cloutility", "duration", `"-1.00:00:00"`, "no TimeSpan: the duration is completed minus actualStart"},
 	{"cloutility", "storageLimit", `-5`, "no limit, as 0"},
+	{"cloutility", "failedFiles", `-4`, ""},
+	{"cloutility", "examinedFiles", `1`, ""},
+	{"cloutility", "backupRetention", `"NOLIMIT"`, ""},
+	{"cloutility", "nodeLimit", `-2`, "no limit, as 0"},
 	{"cloverdx", "duration", `-5`, ""},
 	{"cloverdx", "duration", `"NaN"`, ""},
 	{"cloverdx", "endTime", `253402300799999`, ""},
@@ -70,7 +79,7 @@ var hostileValues = []hostileValue{
 // TestHostileValues sends each hostile value in place of every occurrence
 // of its field: the exporter keeps serving a valid exposition with no
 // impossible value in it (checkExposition), and a value without a right
-// reading is reported, as a counted data issue or a failed part, never
+// reading is reported, as a counted data issue, a failed item read or a failed part, never
 // dropped silently.
 func TestHostileValues(t *testing.T) {
 	for _, hv := range hostileValues {
@@ -110,7 +119,9 @@ func failedPart(mfs []*dto.MetricFamily) bool {
 func issuesCounted(mfs []*dto.MetricFamily) float64 {
 	var n float64
 	for _, mf := range mfs {
-		if mf.GetName() == "backup_exporter_data_issues_total" {
+		// A fan-out item whose read fails is counted as such, and
+		// served stale on its own rather than failing its part.
+		if mf.GetName() == "backup_exporter_data_issues_total" || mf.GetName() == "backup_exporter_item_read_errors_total" {
 			for _, m := range mf.Metric {
 				n += m.GetCounter().GetValue()
 			}

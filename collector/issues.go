@@ -30,6 +30,7 @@ var (
 	issueSeriesLeftOut      = issueKind{"series_left_out", "series left out"}
 	issueTimeOutOfRange     = issueKind{"time_out_of_range", "timestamp before 1970 or more than a day ahead of the refresh (value dropped)"}
 	issueInvalidNumber      = issueKind{"invalid_number", "size, duration or count that is NaN, infinite or negative (value dropped)"}
+	issueObjectsAbsurd      = issueKind{"objects_absurd", "backup object counts where a part exceeds the whole, such as more failed objects than objects (counts dropped)"}
 	issueInvalidSampleValue = issueKind{"invalid_sample_value", "vendor sample that is NaN, infinite, or negative where it cannot be (sample dropped)"}
 )
 

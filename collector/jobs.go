@@ -4,6 +4,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/backup-exporter/backup_exporter/backup"
 )
 
@@ -162,19 +164,26 @@ func (b *jobBook) metrics(l labeler, snap *backup.Snapshot) []constSample {
 			m.gauge(jobsRecentDesc, labels, b.inWindow(jobKey{t, s}))
 		}
 	}
-	// A vendor that reports running jobs at all reports 0 for a type by
-	// leaving it out of the map; one that cannot, leaves the map nil.
-	if snap.JobsRunning != nil {
-		running := slices.Clone(types)
-		for t := range snap.JobsRunning {
-			if _, ok := b.types[t]; !ok {
-				running = append(running, t)
-			}
-		}
-		slices.Sort(running)
-		for _, t := range running {
-			m.gauge(jobsRunningDesc, l.with("job_type", string(t)), float64(snap.JobsRunning[t]))
+	b.activeGauges(&m, l, jobsRunningDesc, types, snap.JobsRunning)
+	b.activeGauges(&m, l, jobsQueuedDesc, types, snap.JobsQueued)
+	return m.samples
+}
+
+// activeGauges adds one gauge per job type of the running or queued jobs.
+// A vendor that reports them at all reports 0 for a type by leaving it out
+// of the map; one that cannot, leaves the map nil.
+func (b *jobBook) activeGauges(m *metricSet, l labeler, d *prometheus.Desc, types []backup.JobType, counts map[backup.JobType]int) {
+	if counts == nil {
+		return
+	}
+	all := slices.Clone(types)
+	for t := range counts {
+		if _, ok := b.types[t]; !ok {
+			all = append(all, t)
 		}
 	}
-	return m.samples
+	slices.Sort(all)
+	for _, t := range all {
+		m.gauge(d, l.with("job_type", string(t)), float64(counts[t]))
+	}
 }

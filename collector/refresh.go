@@ -102,8 +102,13 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 			}
 		}
 		t.good[partSamples] = partData{fetchedAt: fetchedAt, fresh: true,
-			families: t.families(sampleMetrics(t.labels, t.descs, t.cfg.Vendor, samplesOf(snap.Samples, ""), is), is)}
+			families: t.families(sampleMetrics(t.labels, t.descs, t.cfg.Vendor, t.perAssetShown(samplesOf(snap.Samples, "")), is), is)}
 		is.addVendor(snap.Issues)
+		if snap.Progress != nil {
+			t.self.itemErrors(snap.Progress.Failed)
+			t.checkBudget(snap.Progress)
+		}
+		t.progress = snap.Progress
 	}
 	for p, d := range t.good {
 		if !d.fresh && end.Sub(d.fetchedAt) > t.cfg.ServeStaleFor {
@@ -125,7 +130,7 @@ func (t *Target) absorb(snap *backup.Snapshot, err error, start, end time.Time) 
 		t.lastSuccess = end
 	}
 	t.logState(complete, err != nil, failed, lastError)
-	v := t.newView(up, failed, start, end, lastError, is)
+	v := t.newView(up, failed, start, end, lastError, is, err)
 	// Last: building the view may leave series out too.
 	t.issues.report(t.logger, is)
 	t.self.dataIssues(is)
@@ -146,7 +151,7 @@ func (t *Target) families(samples []constSample, is issues) []*dto.MetricFamily 
 // part's own and the vendor-only samples tied to it.
 func (t *Target) build(p backup.Part, snap *backup.Snapshot, fetchedAt time.Time, is issues) []constSample {
 	own := t.buildPart(p, snap, fetchedAt, is)
-	if tied := samplesOf(snap.Samples, p); len(tied) > 0 {
+	if tied := t.perAssetShown(samplesOf(snap.Samples, p)); len(tied) > 0 {
 		own = append(own, sampleMetrics(t.labels, t.descs, t.cfg.Vendor, tied, is)...)
 	}
 	return own
@@ -162,7 +167,9 @@ func (t *Target) buildPart(p backup.Part, snap *backup.Snapshot, fetchedAt time.
 			kept[i] = checkedAsset(a, fetchedAt, is)
 		}
 		t.assets = countAssets(&t.cfg, kept, fetchedAt)
-		series := assetMetrics(t.labels, &t.cfg, shownAssets(&t.cfg, kept, fetchedAt))
+		shown := shownAssets(&t.cfg, kept, fetchedAt)
+		t.shownAssets = shownSet(&t.cfg, shown)
+		series := assetMetrics(t.labels, &t.cfg, shown)
 		return append(series, summaryMetrics(t.labels, &t.cfg, kept, fetchedAt)...)
 	case backup.PartJobs:
 		lookback := t.cfg.Lookback
@@ -191,7 +198,7 @@ func isPart(p backup.Part) bool {
 }
 
 // newView builds what scrapes serve until the next refresh.
-func (t *Target) newView(up bool, failed map[backup.Part]bool, start, end time.Time, lastError string, is issues) *view {
+func (t *Target) newView(up bool, failed map[backup.Part]bool, start, end time.Time, lastError string, is issues, err error) *view {
 	tl := t.targetLabels()
 	health := make([]constSample, 0, len(t.known)+3)
 	health = append(health, gaugeSample(upDesc, tl, boolValue(up)), t.cacheTTLSample())
@@ -199,6 +206,7 @@ func (t *Target) newView(up bool, failed map[backup.Part]bool, start, end time.T
 		health = append(health, gaugeSample(collectorSuccessDesc, t.labels.with("collector", string(p)), boolValue(!failed[p])))
 	}
 	health = append(health, gaugeSample(refreshDurationDesc, tl, end.Sub(start).Seconds()))
+	health = append(health, progressMetrics(t.labels, t.progress, end, t.cfg.CacheTTL)...)
 
 	data := make([]partData, 0, len(backup.Parts)+1)
 	for _, p := range append(backup.Parts[:len(backup.Parts):len(backup.Parts)], partSamples) {
@@ -221,6 +229,8 @@ func (t *Target) newView(up bool, failed map[backup.Part]bool, start, end time.T
 	v := &view{
 		refreshed:     true,
 		startedAt:     start,
+		nextRefresh:   nextRefresh(t.progress, start, t.cfg.CacheTTL),
+		continues:     err == nil && continues(t.progress),
 		health:        t.families(health, is),
 		data:          data,
 		serveStaleFor: t.cfg.ServeStaleFor,

@@ -18,6 +18,7 @@ type selfMetrics struct {
 	scrapes     *prometheus.CounterVec
 	dropped     *prometheus.CounterVec
 	dataIssues  *prometheus.CounterVec
+	itemErrors  *prometheus.CounterVec
 }
 
 // The values of the `cache` label of backup_exporter_scrapes_total.
@@ -64,11 +65,15 @@ func newSelfMetrics() *selfMetrics {
 			Name: "backup_exporter_data_issues_total",
 			Help: "Items or values from the vendor that were dropped because they cannot be right (a duplicate id, a NaN size, a timestamp in year 9999, an unknown time zone), by reason; each is logged once.",
 		}, []string{"target", "vendor", "reason"}),
+		itemErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "backup_exporter_item_read_errors_total",
+			Help: "Failed reads of one item of a fan-out read (a Cloutility consumer or business unit, a CloverDX dashboard): the item keeps serving its last good read and is read again after a backoff.",
+		}, []string{"target", "vendor"}),
 	}
 }
 
 func (m *selfMetrics) collectors() []prometheus.Collector {
-	return []prometheus.Collector{m.apiRequests, m.apiDuration, m.apiRetries, m.refreshes, m.scrapes, m.dropped, m.dataIssues}
+	return []prometheus.Collector{m.apiRequests, m.apiDuration, m.apiRetries, m.refreshes, m.scrapes, m.dropped, m.dataIssues, m.itemErrors}
 }
 
 // register puts the metrics on r, all or none; nil means they are kept but
@@ -100,6 +105,7 @@ func (m *selfMetrics) deleteTarget(name, vendor string) {
 	m.scrapes.DeletePartialMatch(l)
 	m.dropped.DeletePartialMatch(l)
 	m.dataIssues.DeletePartialMatch(l)
+	m.itemErrors.DeletePartialMatch(l)
 }
 
 // targetMetrics are the self metrics of one target, with its labels bound.
@@ -111,6 +117,7 @@ type targetMetrics struct {
 	refreshes *prometheus.CounterVec // by result
 	dropped   *prometheus.CounterVec // no labels left
 	issues    *prometheus.CounterVec // by reason
+	items     *prometheus.CounterVec // no labels left
 	observer  apiObserver
 	closed    *atomic.Bool
 }
@@ -126,6 +133,7 @@ func (m *selfMetrics) forTarget(name, vendor string) *targetMetrics {
 		refreshes: m.refreshes.MustCurryWith(l),
 		dropped:   m.dropped.MustCurryWith(l),
 		issues:    m.dataIssues.MustCurryWith(l),
+		items:     m.itemErrors.MustCurryWith(l),
 		observer: apiObserver{
 			requests: m.apiRequests.MustCurryWith(l),
 			duration: m.apiDuration.MustCurryWith(l),
@@ -159,6 +167,14 @@ func (tm *targetMetrics) refreshed(ok bool) {
 func (tm *targetMetrics) droppedAssets(n int) {
 	if n > 0 && !tm.closed.Load() {
 		tm.dropped.WithLabelValues().Add(float64(n))
+	}
+}
+
+// itemErrors counts the failed item reads of a fan-out refresh; the
+// first fan-out refresh creates the series at 0.
+func (tm *targetMetrics) itemErrors(n int) {
+	if !tm.closed.Load() {
+		tm.items.WithLabelValues().Add(float64(n))
 	}
 }
 

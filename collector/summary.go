@@ -141,9 +141,37 @@ func rpoViolated(cfg *config.Target, a *backup.Asset, at time.Time) bool {
 }
 
 // assetFine holds for the assets that asset_metrics `unhealthy` leaves out:
-// protected, last status success, and within their RPO at time at.
+// protected, last status success, within their RPO at time at, a latest
+// backup without failed, missing or malicious objects, and a restore window
+// as long as the retention promised.
 func assetFine(cfg *config.Target, a *backup.Asset, at time.Time) bool {
-	return a.Protected && a.LastStatus == backup.StatusSuccess && !rpoViolated(cfg, a, at)
+	return a.Protected && a.LastStatus == backup.StatusSuccess && !rpoViolated(cfg, a, at) &&
+		!a.LastBackupObjects.Partial() && !maliciousObjects(a.LastBackupObjects) &&
+		!restoreWindowShort(cfg, a, at) && !behind(cfg, a, at)
+}
+
+// behind reports whether an asset read on its own was last read longer
+// than cache_ttl before at: its state may be out of date.
+func behind(cfg *config.Target, a *backup.Asset, at time.Time) bool {
+	return !a.Observed.IsZero() && at.Sub(a.Observed) > cfg.CacheTTL
+}
+
+// maliciousObjects reports whether a backup's counts flag any malicious
+// object.
+func maliciousObjects(c *backup.ObjectCounts) bool {
+	return c != nil && c.Malicious != nil && *c.Malicious > 0
+}
+
+// restoreWindowShort holds when the asset's restore window at time at (back
+// to its oldest restore point) is shorter than its retention by more than
+// one RPO, the normal gap between two backups expiring: the same test as
+// BackupRestoreWindowShort, before that alert's check that the window is
+// shrinking, so that an asset younger than its retention is shown too.
+func restoreWindowShort(cfg *config.Target, a *backup.Asset, at time.Time) bool {
+	if a.Retention <= 0 || a.OldestRestorePoint.IsZero() {
+		return false
+	}
+	return at.Sub(a.OldestRestorePoint)+assetRPO(cfg, a) < a.Retention
 }
 
 // shownAssets returns the kept assets whose per-asset series the target's
@@ -164,4 +192,34 @@ func shownAssets(cfg *config.Target, kept []*backup.Asset, at time.Time) []*back
 		return shown
 	}
 	return kept
+}
+
+// shownSet is the set of ids of the shown assets, or nil in `full` mode,
+// where every asset is shown.
+func shownSet(cfg *config.Target, shown []*backup.Asset) map[string]bool {
+	if cfg.AssetMetrics != config.AssetMetricsSummary && cfg.AssetMetrics != config.AssetMetricsUnhealthy {
+		return nil
+	}
+	set := make(map[string]bool, len(shown))
+	for _, a := range shown {
+		set[a.ID] = true
+	}
+	return set
+}
+
+// perAssetShown applies the asset_metrics mode to the vendor-only samples:
+// a sample whose first label is asset_id is a per-asset series, served
+// only for the assets the mode shows, like backup_asset_*.
+func (t *Target) perAssetShown(in []backup.Sample) []backup.Sample {
+	if t.shownAssets == nil {
+		return in
+	}
+	out := make([]backup.Sample, 0, len(in))
+	for _, s := range in {
+		if s.Spec != nil && len(s.Spec.Labels) > 0 && s.Spec.Labels[0] == "asset_id" && len(s.LabelValues) > 0 && !t.shownAssets[s.LabelValues[0]] {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
 }

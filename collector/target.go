@@ -44,6 +44,16 @@ type Target struct {
 	issues      issueLog
 	lastSuccess time.Time
 	assets      assetCounts
+	// progress is the latest fan-out progress; nil for a client that
+	// reads everything at every refresh.
+	progress *backup.Progress
+	// budgetChecked is set once the request budget was checked against
+	// the estate's size.
+	budgetChecked bool
+	// shownAssets are the ids of the assets whose per-asset series the
+	// target's asset_metrics mode serves, as of the latest good assets
+	// part; nil serves them all.
+	shownAssets map[string]bool
 
 	mu       sync.Mutex
 	inflight chan struct{} // closed when the refresh in flight ends; nil when none
@@ -176,7 +186,12 @@ func (t *Target) close() {
 func (t *Target) serve(ctx context.Context) *rendition {
 	t.mu.Lock()
 	v, wait := t.view, t.inflight
-	if wait == nil && !v.freshAt(t.now(), t.cfg.CacheTTL) {
+	switch {
+	case v.freshAt(t.now(), t.cfg.CacheTTL):
+		// Fresh: a refresh in flight continues a fan-out in the
+		// background, and the scrape need not wait for it.
+		wait = nil
+	case wait == nil:
 		wait = t.startRefreshLocked()
 	}
 	t.mu.Unlock()
@@ -229,16 +244,27 @@ func (t *Target) refreshedOnce() bool {
 
 // freshAt reports whether the view may be served without a refresh.
 func (v *view) freshAt(now time.Time, ttl time.Duration) bool {
-	return v.refreshed && now.Sub(v.startedAt) < ttl
+	if !v.refreshed {
+		return false
+	}
+	if !v.nextRefresh.IsZero() {
+		return now.Before(v.nextRefresh)
+	}
+	return now.Sub(v.startedAt) < ttl
 }
 
 // refresh runs one refresh and puts its view in service. It runs on its own
-// goroutine so that a scrape whose deadline passes can leave it running.
+// goroutine so that a scrape whose deadline passes can leave it running. A
+// fan-out refresh that ran out of time with items still due is continued
+// at once by the next one.
 func (t *Target) refresh(done chan struct{}) {
 	v := t.runRefresh()
 	t.mu.Lock()
 	t.view = v
 	t.inflight = nil
+	if v.continues && t.ctx.Err() == nil {
+		t.startRefreshLocked()
+	}
 	t.mu.Unlock()
 	close(done)
 }

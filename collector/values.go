@@ -62,6 +62,15 @@ func checkedAsset(a *backup.Asset, now time.Time, is issues) *backup.Asset {
 	c.SizeBytes = checkedAmount(a.SizeBytes, is)
 	c.LastTransferredBytes = checkedAmount(a.LastTransferredBytes, is)
 	c.LastDuration = checkedDuration(a.LastDuration, is)
+	c.LastBackupObjects = checkedObjects(a.LastBackupObjects, is)
+	c.PartialBackupsInARow = checkedInARow(a.PartialBackupsInARow, is)
+	c.OldestRestorePoint = checkedTime(a.OldestRestorePoint, now, is)
+	c.LatestRestorePoint = checkedTime(a.LatestRestorePoint, now, is)
+	c.LastContinuousBackup = checkedTime(a.LastContinuousBackup, now, is)
+	if c.Retention < 0 {
+		is.add(issueInvalidNumber, c.Retention.String())
+		c.Retention = 0
+	}
 	if c.RPO < 0 {
 		is.add(issueInvalidNumber, c.RPO.String())
 		c.RPO = 0

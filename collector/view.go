@@ -30,6 +30,12 @@ type view struct {
 	// startedAt is when the refresh that built the view started: the age of
 	// the cache counts from there.
 	startedAt time.Time
+	// nextRefresh is when the view stops being fresh: cache_ttl after
+	// startedAt, or sooner when a fan-out item falls due.
+	nextRefresh time.Time
+	// continues is set when the refresh left items due unread: the next
+	// refresh starts at once.
+	continues bool
 	// health are backup_up, backup_collector_success,
 	// backup_refresh_duration_seconds and backup_cache_ttl_seconds: always
 	// served.

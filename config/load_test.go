@@ -144,6 +144,13 @@ func TestLoadGood(t *testing.T) {
 		},
 	}
 
+	// Where each target's request budget was set, for the warning at run
+	// time that it cannot keep up with the estate.
+	for i := range want {
+		want[i].BudgetKey = "testdata/good.yml:11: defaults.requests_per_second"
+	}
+	want[2].BudgetKey = "testdata/good.yml:66: targets[2].requests_per_second"
+
 	if cfg.File != "testdata/good.yml" {
 		t.Errorf("File = %q", cfg.File)
 	}

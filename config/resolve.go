@@ -25,6 +25,9 @@ func (l *loader) resolve(raw *rawConfig) *Config {
 	cfg := &Config{File: l.file}
 	l.checkSettings("defaults", raw.Defaults)
 	cfg.Defaults = raw.Defaults.over(DefaultSettings)
+	if raw.Defaults.InventoryTTL == nil && cfg.Defaults.InventoryTTL < cfg.Defaults.CacheTTL {
+		cfg.Defaults.InventoryTTL = cfg.Defaults.CacheTTL
+	}
 	l.checkWindow("defaults", raw.Defaults, cfg.Defaults)
 	l.checkInventoryTTL("defaults", raw.Defaults, cfg.Defaults)
 
@@ -34,7 +37,7 @@ func (l *loader) resolve(raw *rawConfig) *Config {
 	firstByName := map[string]int{}
 	for i := range raw.Targets {
 		path := fmt.Sprintf("targets[%d]", i)
-		t := l.resolveTarget(path, &raw.Targets[i], cfg.Defaults)
+		t := l.resolveTarget(path, &raw.Targets[i], cfg.Defaults, raw.Defaults)
 		if t.Name != "" {
 			if first, dup := firstByName[t.Name]; dup {
 				l.errorf(path+".name", "duplicate name %q (first at targets[%d], line %d)",
@@ -48,8 +51,9 @@ func (l *loader) resolve(raw *rawConfig) *Config {
 	return cfg
 }
 
-// resolveTarget checks one target and resolves it over the defaults.
-func (l *loader) resolveTarget(path string, r *rawTarget, defaults Settings) Target {
+// resolveTarget checks one target and resolves it over the defaults (as
+// resolved, and as the file wrote them) and its vendor's defaults.
+func (l *loader) resolveTarget(path string, r *rawTarget, defaults Settings, rawDefaults rawSettings) Target {
 	t := Target{
 		Name:               r.Name,
 		Vendor:             r.Vendor,
@@ -67,6 +71,7 @@ func (l *loader) resolveTarget(path string, r *rawTarget, defaults Settings) Tar
 	l.checkURL(path+".url", r.URL, true, "http", "https")
 	l.checkURL(path+".proxy_url", r.ProxyURL, false, "http", "https", "socks5")
 	l.checkSettings(path, r.Settings)
+	l.resolveVendorSettings(path, &t, r.Settings, rawDefaults)
 	l.checkWindow(path, r.Settings, t.Settings)
 	l.checkInventoryTTL(path, r.Settings, t.Settings)
 	if r.TLSConfig != nil {
@@ -292,7 +297,9 @@ func (l *loader) checkWindow(path string, r rawSettings, s Settings) {
 
 // checkInventoryTTL checks that inventory_ttl is not shorter than
 // cache_ttl (an inventory cannot be re-read more often than the target is
-// refreshed), for the block that set either.
+// refreshed), for the block that set either. An inventory_ttl that no block
+// set has already followed a longer cache_ttl: only one set explicitly
+// (here or in `defaults`) can contradict it.
 func (l *loader) checkInventoryTTL(path string, r rawSettings, s Settings) {
 	if (r.InventoryTTL == nil && r.CacheTTL == nil) || s.InventoryTTL >= s.CacheTTL || s.InventoryTTL <= 0 {
 		return

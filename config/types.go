@@ -33,7 +33,9 @@ type Settings struct {
 	ServeStaleFor time.Duration
 	// MaxConcurrency bounds the requests in flight to one target.
 	MaxConcurrency int
-	// RequestsPerSecond is a client-side rate limit; 0 means none.
+	// RequestsPerSecond is the target's request budget, a client-side rate
+	// limit shared by every request, retries included; 0 means none.
+	// Cloutility and CloverDX have one by default (vendorDefaults).
 	RequestsPerSecond float64
 	// Lookback is the window of job and log counts.
 	Lookback time.Duration
@@ -128,6 +130,11 @@ type Target struct {
 	// BusinessUnits limits Cloutility to these business-unit ids (and their
 	// descendants); empty means the user's own business unit.
 	BusinessUnits []string
+
+	// BudgetKey says where requests_per_second was set ("file:line: key",
+	// or the vendor's default), for a warning at run time that the budget
+	// cannot keep up with the estate.
+	BudgetKey string
 }
 
 // TLSConfig configures TLS to one API.

@@ -25,6 +25,9 @@ type vendorSpec struct {
 	// credentials reads the secrets into t and checks the keys the vendor
 	// requires, reporting each problem by its path.
 	credentials func(l *loader, path string, r *rawTarget, t *Target)
+	// defaults are the settings in which the vendor differs from
+	// DefaultSettings (vendordefaults.go); zero for none.
+	defaults vendorDefault
 }
 
 // vendorTable lists the vendors in the order messages name them.
@@ -53,6 +56,7 @@ var vendorTable = []vendorSpec{
 			t.Password = l.secret(path, "password", r.Password, r.PasswordFile)
 			l.checkNonEmpty(path+".business_units", r.BusinessUnits)
 		},
+		defaults: cloutilityDefaults,
 	},
 	{
 		name: VendorCloverDX,
@@ -61,6 +65,7 @@ var vendorTable = []vendorSpec{
 			l.required(path+".username", r.Username)
 			t.Password = l.secret(path, "password", r.Password, r.PasswordFile)
 		},
+		defaults: cloverDXDefaults,
 	},
 }
 

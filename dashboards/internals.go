@@ -122,6 +122,23 @@ sum(increase(backup_exporter_scrapes_total{` + selTarget + `}[$__range]))`,
 				instant: true,
 			}},
 		}).Thresholds(thresholds("green", step(1, "orange"))).ColorMode(common.BigValueColorModeBackground)).
+		WithRow(dashboard.NewRowBuilder("Process")).
+		WithPanel(build(timeseries.NewPanelBuilder(), panel{
+			title:       "Memory",
+			description: "Each exporter's resident memory and the Go heap in use; memory grows with the assets served (see the README's sizing).",
+			unit:        units.BytesIEC, w: 12, h: 8,
+			queries: []query{
+				{expr: `process_resident_memory_bytes{job=~"$job"}`, legend: "{{instance}} resident"},
+				{expr: `go_memstats_heap_inuse_bytes{job=~"$job"}`, legend: "{{instance}} heap in use"},
+			},
+		})).
+		WithPanel(build(timeseries.NewPanelBuilder(), panel{
+			title: "Heap allocation rate",
+			description: "Bytes allocated on the Go heap per second (go_gc_heap_allocs_bytes_total, which replaces go_memstats_alloc_bytes_total: " +
+				"OpenMetrics names that counter like the gauge go_memstats_alloc_bytes). It rises with refreshes and scrapes.",
+			unit: units.BytesPerSecondIEC, w: 12, h: 8,
+			queries: []query{{expr: `rate(go_gc_heap_allocs_bytes_total{job=~"$job"}[$__rate_interval])`, legend: "{{instance}}"}},
+		})).
 		WithRow(dashboard.NewRowBuilder("Configuration")).
 		WithPanel(build(stat.NewPanelBuilder(), panel{
 			title:       "Last configuration reload",

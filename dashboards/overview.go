@@ -36,7 +36,7 @@ const assetDetailLink = "/d/backup-asset-detail/backup-asset-detail?${__url_time
 
 // overview is the fleet view: health across vendors, targets and tenants.
 func overview() *dashboard.DashboardBuilder {
-	return restoreReadiness(newDashboard("backup-overview", "Backup overview",
+	return backupContents(restoreReadiness(newDashboard("backup-overview", "Backup overview",
 		"Backup health across vendors, targets and tenants, from backup_exporter. Needs the recording rules of alerts/backup_exporter.rules.yml.", false).
 		WithRow(dashboard.NewRowBuilder("Fleet")).
 		WithPanel(build(stat.NewPanelBuilder(), panel{
@@ -198,5 +198,5 @@ func overview() *dashboard.DashboardBuilder {
 			description: "Share of the jobs that ended within the lookback window that failed or were missed. BackupJobFailureRatioHigh fires above 20 % per target and job type, from 10 jobs.",
 			unit:        units.PercentUnit, w: 8, h: 4,
 			queries: []query{{expr: "sum(" + jobsRecent(`status=~"failed|missed"`) + ") / sum(" + jobsRecent("") + ")", instant: true}},
-		}).Thresholds(thresholds("green", step(0.2, "red"))).Min(0).Max(1).ColorMode(common.BigValueColorModeBackground)))
+		}).Thresholds(thresholds("green", step(0.2, "red"))).Min(0).Max(1).ColorMode(common.BigValueColorModeBackground))))
 }

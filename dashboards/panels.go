@@ -213,10 +213,12 @@ func labelVariable(name, label, selector, description string) *dashboard.QueryVa
 
 // newDashboard starts a dashboard with the settings the three share: tags,
 // time range, variables and links to the other two that keep the variables
-// and the time range.
+// and the time range. The dashboards are read-only (editable false), as
+// provisioned dashboards should be: a change made in Grafana's UI would be
+// lost at the next provisioning, so they are changed here, in the code.
 func newDashboard(uid, title, description string, withAsset bool) *dashboard.DashboardBuilder {
 	return dashboard.NewDashboardBuilder(title).Uid(uid).Description(description).
-		Tags([]string{"backup", "backup_exporter"}).Editable().
+		Tags([]string{"backup", "backup_exporter"}).Readonly().
 		Time("now-24h", "now").Refresh("1m").Timezone(common.TimeZoneBrowser).
 		Tooltip(dashboard.DashboardCursorSyncCrosshair).
 		Variables(variables(withAsset)).

@@ -27,11 +27,13 @@ func burnRate(window string) string {
 }
 
 // sizeAnomalies are the assets whose latest backup is outside the
-// thresholds of BackupSizeAnomaly, with their tenant, name and type.
+// thresholds of BackupSizeAnomaly, with their tenant, name and type. The
+// ratio is recorded with `instance` aggregated away (a rollout keeps its
+// baseline), so the asset's info is joined without it too.
 const sizeAnomalies = `max by (tenant, asset, asset_type, measure, target, vendor, asset_id) (
   (asset:backup_asset_size_anomaly:ratio{` + selTarget + `} > 3 or asset:backup_asset_size_anomaly:ratio{` + selTarget + `} < 1/3)
-  * on (` + assetKey + `) group_left (tenant, asset, asset_type)
-  backup_asset_info{` + selTenant + `}
+  * on (job, target, vendor, asset_id) group_left (tenant, asset, asset_type)
+  topk by (job, target, vendor, asset_id) (1, group without (instance) (backup_asset_info{` + selTenant + `}))
 )`
 
 // slo is the per-tenant backup SLO view: SLI, error budget and burn rates

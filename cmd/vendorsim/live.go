@@ -6,12 +6,15 @@ import (
 
 	"github.com/backup-exporter/backup_exporter/vendor_clients/cloutility/cloutilityfake"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/cloverdx/cloverdxfake"
+	"github.com/backup-exporter/backup_exporter/vendor_clients/clumio/clumiofake"
 )
 
-// The live simulator moves two fakes' data forward while it runs, so that
+// The live simulator moves three fakes' data forward while it runs, so that
 // rates, trends and "over time" panels have something to show: CloverDX
-// keeps finishing executions, a third of them failing, and a third of the
-// Cloutility consumers with a storage threshold grow towards it.
+// keeps finishing executions, a third of them failing, a third of the
+// Cloutility consumers with a storage threshold grow towards it, and the
+// Clumio protection groups that keep less than their retention keep
+// expiring their oldest backups.
 const (
 	// liveRunsPerTick is how many CloverDX executions finish each tick.
 	liveRunsPerTick = 3
@@ -26,7 +29,7 @@ const (
 // sizeAnomaliesAfter is positive, the first tick after it picks two
 // Cloutility nodes, and every tick from then on finishes a backup on each,
 // far from their usual size (pickSizeAnomalies).
-func runLive(ctx context.Context, interval, sizeAnomaliesAfter time.Duration, cloverdx *cloverdxfake.Server, cloutility *cloutilityfake.Server) {
+func runLive(ctx context.Context, interval, sizeAnomaliesAfter time.Duration, clumio *clumiofake.Server, cloverdx *cloverdxfake.Server, cloutility *cloutilityfake.Server) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	var tick int64
@@ -38,6 +41,7 @@ func runLive(ctx context.Context, interval, sizeAnomaliesAfter time.Duration, cl
 			return
 		case now := <-t.C:
 			tick++
+			clumio.Update(func(d *clumiofake.Data) { clumiofake.ExpireEarly(d, now, interval) })
 			cloverdx.Update(func(d *cloverdxfake.Data) { finishRuns(d, now, tick) })
 			cloutility.Update(func(d *cloutilityfake.Data) {
 				growStorage(d, interval)

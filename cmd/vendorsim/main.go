@@ -108,7 +108,7 @@ func main() {
 		}
 	})
 	if *liveInterval > 0 {
-		go runLive(ctx, *liveInterval, *sizeAnomalies, cloverdx, cloutility)
+		go runLive(ctx, *liveInterval, *sizeAnomalies, clumio, cloverdx, cloutility)
 	}
 	select {
 	case err := <-errc:

@@ -442,7 +442,7 @@ func TestBadInput(t *testing.T) {
 		{"unknown probe target", []string{"--set", "probe.enabled=true,serviceMonitor.enabled=true,probe.targets={cleverfox,nope}"}, `probe.targets: "nope" is not the name of a target in config (clumio-us, cleverfox, safespring, cloverdx)`},
 		{"shards without probe", []string{"--set", "probe.shards=2"}, "probe.shards: more than 1 needs probe.enabled"},
 		{"no shard", []string{"--set", "probe.shards=0"}, "probe.shards: 0, want 1 or more"},
-		{"job the rules do not select", []string{"--set", "serviceMonitor.enabled=true,prometheusRule.enabled=true,serviceMonitor.jobName=backup"}, `serviceMonitor.jobName: the rules select no job="backup", so BackupExporterDown and BackupExporterAbsent would stay silent`},
+		{"job selector with braces", []string{"--set", "prometheusRule.enabled=true", "--set-string", `prometheusRule.jobSelector={job="backups"}`}, "jobSelector"},
 		{"misspelt value", []string{"--set", "serviceMonitor.enable=true"}, "at '/serviceMonitor': additional properties 'enable' not allowed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

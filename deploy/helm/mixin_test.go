@@ -191,3 +191,49 @@ func firstDifference(got, want any) string {
 	}
 	return "no difference in groups"
 }
+
+// TestRuleJobSelector: the PrometheusRule selects the scrape job the chart
+// gives its series, job="<serviceMonitor.jobName>", or prometheusRule.jobSelector
+// when set, in place of every job="backup_exporter" of the rule file, as the
+// mixin does; nothing else of the rules changes.
+func TestRuleJobSelector(t *testing.T) {
+	file, err := os.ReadFile("../../alerts/backup_exporter.rules.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const committed = `job="backup_exporter"`
+	if !bytes.Contains(file, []byte(committed)) {
+		t.Fatalf("the rule file selects no %s: BackupExporterDown and BackupExporterAbsent need it", committed)
+	}
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		selector string
+	}{
+		{"job name", []string{"--set", "serviceMonitor.jobName=backups"}, `job="backups"`},
+		{"selector", []string{"--set", "serviceMonitor.jobName=backups", "--set-string", `prometheusRule.jobSelector=job="backups"\, cluster="eu-1"`}, `job="backups", cluster="eu-1"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := render(t, append([]string{"--set", "prometheusRule.enabled=true,serviceMonitor.enabled=true"}, tc.args...)...)
+			if len(r.prometheusRules) != 1 {
+				t.Fatalf("%d PrometheusRules, want 1", len(r.prometheusRules))
+			}
+			var want map[string]any
+			if err := yaml.Unmarshal(bytes.ReplaceAll(file, []byte(committed), []byte(tc.selector)), &want); err != nil {
+				t.Fatal(err)
+			}
+			for name := range r.prometheusRules {
+				var doc struct {
+					Spec map[string]any `json:"spec"`
+				}
+				if err := yaml.Unmarshal([]byte(r.raw["PrometheusRule/"+name]), &doc); err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(doc.Spec, want) {
+					t.Errorf("the rules differ from the rule file with %s for %s: %s", tc.selector, committed, firstDifference(doc.Spec["groups"], want["groups"]))
+				}
+			}
+		})
+	}
+}

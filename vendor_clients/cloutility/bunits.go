@@ -16,8 +16,11 @@ type bunit struct {
 	parent *bunit
 	// storageLimit is from /v1/bunits/{b}, in GB; nil or 0 means none.
 	storageLimit *float64
-	consumers    []consumer
-	err          error
+	// transferLimit (GB) and nodeLimit are the unit's other quotas, also
+	// from /v1/bunits/{b}; nil or 0 means none.
+	transferLimit, nodeLimit *float64
+	consumers                []consumer
+	err                      error
 }
 
 // bunitTree is the answer of /v1/bunits: the descendant tree of the active
@@ -133,6 +136,7 @@ func (c *Client) readBunit(ctx context.Context, b *bunit) {
 		return
 	}
 	b.storageLimit = detail.StorageLimit
+	b.transferLimit, b.nodeLimit = detail.TransferLimit, detail.NodeLimit
 	if b.name == "" {
 		b.name = detail.Name
 	}

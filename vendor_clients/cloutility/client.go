@@ -37,10 +37,23 @@ type Client struct {
 	rangedJobsOnPlain atomic.Bool
 	// warningTypes names warning types that reports send by id only.
 	warningTypes map[int]string
-	// consumers is the state kept per consumer id between refreshes.
+	// warningTypesDue is when the warning types may be read again.
+	warningTypesDue time.Time
+	// consumers is the state kept per consumer id between refreshes, and
+	// order the same in the order of the latest listing.
 	consumers map[ID]*consumerState
-	// inventoryTTL is how long a consumer's node is reused.
-	inventoryTTL time.Duration
+	order     []*consumerState
+	// units are the business units of the latest listing, and
+	// listSchedule says when to list them again.
+	units        []*bunit
+	listSchedule httpapi.Schedule
+	// readAny is set once a consumer was read: until then a refresh
+	// commits after a short slice, so that the first consumers are
+	// served within seconds.
+	readAny bool
+	// cacheTTL is how often a consumer's jobs are read, and inventoryTTL
+	// how often its node and the listing are.
+	cacheTTL, inventoryTTL time.Duration
 }
 
 // New returns a client for target t. It needs client_id, origin, username
@@ -70,6 +83,7 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 		origin:   t.Origin,
 		lookback: t.Lookback,
 
+		cacheTTL:     t.CacheTTL,
 		inventoryTTL: t.InventoryTTL,
 		history:      t.History,
 		consumers:    map[ID]*consumerState{},
@@ -82,6 +96,13 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 	c.auth = newSession(api, c.prefix+"/oauth", logger, now, t.ClientID, t.Origin, t.Username, t.Password.Reveal())
 	for _, b := range t.BusinessUnits {
 		c.roots = append(c.roots, ID(strings.TrimSpace(b)))
+	}
+	// A zero cache_ttl would make every item due at once, always.
+	if c.cacheTTL <= 0 {
+		c.cacheTTL = config.DefaultSettings.CacheTTL
+	}
+	if c.inventoryTTL < c.cacheTTL {
+		c.inventoryTTL = c.cacheTTL
 	}
 	return c, nil
 }

@@ -2,7 +2,6 @@ package cloutility
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -13,8 +12,13 @@ import (
 )
 
 // consumerState is what the client remembers of one consumer between
-// refreshes.
+// refreshes: the last good read of each of its resources, when each is due
+// again, and the schedule of the consumer as one fan-out item.
 type consumerState struct {
+	// bunit and consumer are the consumer's entry in the latest listing.
+	bunit    *bunit
+	consumer consumer
+
 	// firstJob is when the consumer's first job completed; zero until read.
 	firstJob time.Time
 	// windowEnd is the end of the last jobs window read.
@@ -31,82 +35,178 @@ type consumerState struct {
 	// lastRestore is the end of the newest successful restore (or
 	// retrieve) job, carried forward like lastSuccess.
 	lastRestore time.Time
-	// node is the consumer's backup node (nil when it has none), re-read
+	// lastObjects are the file counts of the newest finished backup job,
+	// and partialInRow how many of the newest finished backup jobs in a
+	// row failed files; both carried forward.
+	lastObjects  *backup.ObjectCounts
+	partialInRow int
+
+	// node is the consumer's backup node (nil when it has none), read
 	// every inventory_ttl: it changes with the node's configuration and
 	// its last access, not with each backup.
-	node httpapi.Reused[*node]
-	// allowNoActivity is the consumer's allowNoActivity as its item
-	// endpoint gives it, re-read every inventory_ttl, for a list answer
-	// that leaves the field out.
+	node    *node
+	hasNode bool
+	nodeDue time.Time
+	// idleAllowed is the consumer's allowNoActivity; allowNoActivity its
+	// item endpoint's, re-read every inventory_ttl, for a list answer that
+	// leaves the field out.
+	idleAllowed     bool
 	allowNoActivity httpapi.Reused[bool]
-}
-
-// consumerRead is what one refresh read of one consumer.
-type consumerRead struct {
-	bunit    *bunit
-	consumer consumer
-	state    *consumerState
-	// node and report are nil when the consumer has none (404).
-	node   *node
-	report *nodeReport
-	// idleAllowed is the consumer's allowNoActivity.
-	idleAllowed bool
-	jobs        []job
+	// report is the latest node report (nil when it has none), read again
+	// when the next daily report is due.
+	report    *nodeReport
+	hasReport bool
+	reportDue time.Time
+	// jobs are the jobs of the latest jobs read (the lookback window), read
+	// again every cache_ttl; hasJobs is set once a jobs read succeeded.
+	jobs    []job
+	hasJobs bool
+	jobsDue time.Time
 	// filespaceBackup is the newest lastBackupEnd of the node's filespaces,
-	// read only when no backup job ever succeeded.
+	// read every inventory_ttl while no backup job ever succeeded.
 	filespaceBackup time.Time
+	filespacesDue   time.Time
 
-	nodeErr, reportErr, jobsErr, filespaceErr error
+	// observed is when the consumer's jobs, its state, were last read.
+	observed time.Time
+	// schedule is the consumer's as a fan-out item: read when any of its
+	// resources is due, backed off while its reads fail.
+	schedule httpapi.Schedule
 }
 
-// readConsumer reads one consumer: its node, its latest node report, its new
-// jobs and, when no backup job ever succeeded, its filespaces. A 404 means
-// "none" (a consumer without a node or without a report yet).
-func (c *Client) readConsumer(ctx context.Context, r *consumerRead, now time.Time) {
-	path := "/bunits/" + string(r.bunit.id) + "/consumers/" + string(r.consumer.ID)
+// readOutcome is what one read of one consumer did, by resource: nil
+// when the resource was read or not due, else its error.
+type readOutcome struct {
+	nodeErr, reportErr, jobsErr error
+}
 
-	n, err := r.state.node.Get(ctx, now, c.inventoryTTL, func(ctx context.Context) (*node, error) {
+// failed reports whether any resource of the read failed.
+func (o readOutcome) failed() bool {
+	return o.nodeErr != nil || o.reportErr != nil || o.jobsErr != nil
+}
+
+// readConsumer reads the resources of one consumer that are due at now:
+// its node, its latest node report, its new jobs and, when no backup job
+// ever succeeded, its filespaces. Each good read replaces the remembered
+// one at once; a failed read keeps the last good one. A 404 means "none"
+// (a consumer without a node or without a report yet).
+func (c *Client) readConsumer(ctx context.Context, st *consumerState, now time.Time) readOutcome {
+	var out readOutcome
+	path := "/bunits/" + string(st.bunit.id) + "/consumers/" + string(st.consumer.ID)
+
+	if !now.Before(st.nodeDue) {
 		var n node
-		if err := c.get(ctx, "/bunits/{bunit}/consumers/{consumer}/node", path+"/node", nil, &n); err != nil {
-			if httpapi.IsStatus(err, http.StatusNotFound) {
-				return nil, nil // a consumer without a node yet
-			}
-			return nil, err
-		}
-		return &n, nil
-	})
-	r.node = n
-	if err != nil {
-		r.nodeErr = fmt.Errorf("node: %w", err)
-	}
-
-	r.idleAllowed, err = c.allowNoActivity(ctx, path, r, now)
-	if err != nil {
-		r.nodeErr = errors.Join(r.nodeErr, fmt.Errorf("consumer: %w", err))
-	}
-	r.report, r.reportErr = c.latestReport(ctx, path, now)
-
-	r.jobs, r.jobsErr = c.readJobs(ctx, path, r.state, now)
-	r.state.remember(r.jobs)
-
-	if r.node == nil || !r.state.lastSuccess.IsZero() {
-		return
-	}
-	var fs list[filespace]
-	err = c.get(ctx, "/bunits/{bunit}/consumers/{consumer}/node/filespaces", path+"/node/filespaces",
-		url.Values{"tsmSync": {"false"}}, &fs) // tsmSync=true would force a slow sync with the server
-	if err != nil {
-		if !httpapi.IsStatus(err, http.StatusNotFound) {
-			r.filespaceErr = fmt.Errorf("filespaces: %w", err)
-		}
-		return
-	}
-	for _, f := range fs.List {
-		if f.LastBackupEnd.After(r.filespaceBackup) {
-			r.filespaceBackup = f.LastBackupEnd.Time
+		err := c.get(ctx, "/bunits/{bunit}/consumers/{consumer}/node", path+"/node", nil, &n)
+		idle, idleErr := c.allowNoActivity(ctx, path, st, now)
+		switch {
+		case idleErr != nil:
+			out.nodeErr = fmt.Errorf("consumer: %w", idleErr)
+		case err == nil:
+			st.node, st.hasNode, st.nodeDue, st.idleAllowed = &n, true, now.Add(c.inventoryTTL), idle
+		case httpapi.IsStatus(err, http.StatusNotFound):
+			// a consumer without a node yet
+			st.node, st.hasNode, st.nodeDue, st.idleAllowed = nil, true, now.Add(c.inventoryTTL), idle
+		default:
+			out.nodeErr = fmt.Errorf("node: %w", err)
 		}
 	}
+
+	if !now.Before(st.reportDue) {
+		rep, err := c.latestReport(ctx, path, now)
+		switch {
+		case err != nil:
+			out.reportErr = err
+		case rep != nil:
+			st.report, st.hasReport, st.reportDue = rep, true, c.nextReport(rep, now)
+		default:
+			st.report, st.hasReport, st.reportDue = nil, true, now.Add(c.inventoryTTL)
+		}
+	}
+
+	if !now.Before(st.jobsDue) {
+		out.jobsErr = c.readJobsAndFilespaces(ctx, path, st, now)
+	}
+	return out
 }
+
+// readJobsAndFilespaces reads the consumer's new jobs and, while no backup
+// job ever succeeded, its filespaces when due, which still say when a
+// backup of a node without scheduled jobs last ended.
+func (c *Client) readJobsAndFilespaces(ctx context.Context, path string, st *consumerState, now time.Time) error {
+	jobs, err := c.readJobs(ctx, path, st, now)
+	if err != nil {
+		return err
+	}
+	st.remember(jobs)
+	// The filespaces change with backups that no job records: read them
+	// with the node, every inventory_ttl, not with every jobs read.
+	if st.node != nil && st.lastSuccess.IsZero() && !now.Before(st.filespacesDue) {
+		var fs list[filespace]
+		err := c.get(ctx, "/bunits/{bunit}/consumers/{consumer}/node/filespaces", path+"/node/filespaces",
+			url.Values{"tsmSync": {"false"}}, &fs) // tsmSync=true would force a slow sync with the server
+		if err != nil && !httpapi.IsStatus(err, http.StatusNotFound) {
+			return fmt.Errorf("filespaces: %w", err)
+		}
+		for _, f := range fs.List {
+			if f.LastBackupEnd.After(st.filespaceBackup) {
+				st.filespaceBackup = f.LastBackupEnd.Time
+			}
+		}
+		st.filespacesDue = now.Add(c.inventoryTTL)
+	}
+	st.jobs, st.hasJobs, st.jobsDue = jobs, true, httpapi.ReadEarly(now, c.cacheTTL)
+	st.observed = now
+	return nil
+}
+
+// reportEvery is the period of node reports: one a day.
+const reportEvery = 24 * time.Hour
+
+// nextReport is when the report after rep is due: a day after rep's, at the
+// hour of the day rep was created (the portal writes the day's reports in
+// the early morning), and no sooner than cache_ttl from now. While the
+// next report is overdue (a node whose reports stopped, a late portal) it
+// is looked for every inventory_ttl, not at every refresh.
+func (c *Client) nextReport(rep *nodeReport, now time.Time) time.Time {
+	if rep.ReportDate.IsZero() {
+		return now.Add(c.inventoryTTL)
+	}
+	next := rep.ReportDate.Add(reportEvery)
+	if !rep.CreatedDate.IsZero() && rep.CreatedDate.After(rep.ReportDate.Time) && rep.CreatedDate.Sub(rep.ReportDate.Time) < reportEvery {
+		next = next.Add(rep.CreatedDate.Sub(rep.ReportDate.Time))
+	}
+	switch {
+	case !next.After(now):
+		return now.Add(c.inventoryTTL)
+	case next.Sub(now) > reportEvery:
+		return now.Add(reportEvery) // a report dated in the future
+	case next.Sub(now) < c.cacheTTL:
+		return now.Add(c.cacheTTL)
+	}
+	return next
+}
+
+// due is when the consumer's next resource falls due.
+func (st *consumerState) due() time.Time {
+	d := st.nodeDue
+	for _, t := range []time.Time{st.reportDue, st.jobsDue} {
+		if t.Before(d) {
+			d = t
+		}
+	}
+	return d
+}
+
+// served reports whether the consumer has been read well enough to be
+// served: its node and its jobs, which make its state, each read once. A
+// report that fails leaves out its size and warnings only.
+func (st *consumerState) served() bool {
+	return st.hasNode && st.hasJobs
+}
+
+// isCut reports whether the refresh's own deadline or cancellation ended
+// a read: that leaves the read to the next refresh rather than failing it.
+func isCut(ctx context.Context) bool { return ctx.Err() != nil }
 
 // reportWindow is how far back the ranged /reports call first looks for
 // the latest node report: reports are daily, so a week holds several.
@@ -172,11 +272,11 @@ func (c *Client) rangedReport(ctx context.Context, path string, from, to time.Ti
 // allowNoActivity returns the consumer's allowNoActivity: the list's when
 // it sent one, else its item endpoint's, the most specific endpoint as
 // Safespring advises (cloutility.md 3.3), read again every inventory_ttl.
-func (c *Client) allowNoActivity(ctx context.Context, path string, r *consumerRead, now time.Time) (bool, error) {
-	if v := r.consumer.AllowNoActivity; v != nil {
+func (c *Client) allowNoActivity(ctx context.Context, path string, st *consumerState, now time.Time) (bool, error) {
+	if v := st.consumer.AllowNoActivity; v != nil {
 		return *v, nil
 	}
-	return r.state.allowNoActivity.Get(ctx, now, c.inventoryTTL, func(ctx context.Context) (bool, error) {
+	return st.allowNoActivity.Get(ctx, now, c.inventoryTTL, func(ctx context.Context) (bool, error) {
 		var full consumer
 		if err := c.get(ctx, "/bunits/{bunit}/consumers/{consumer}", path, nil, &full); err != nil {
 			return false, err

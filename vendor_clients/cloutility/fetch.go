@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/backup-exporter/backup_exporter/backup"
@@ -15,38 +16,169 @@ import (
 // value, "SP Backup node", so it would add nothing.)
 const assetType = "cloutility_node"
 
-// Fetch reads the business-unit tree, every business unit's limits and
-// consumers, and each consumer's node, latest report and new jobs, and maps
-// them to a snapshot.
+// Fetch lists the business units and their consumers (every
+// inventory_ttl), then reads the consumers that are due, stalest first,
+// until the refresh's slice of time is up, and maps every consumer read so
+// far to a snapshot, each with its own age (Asset.Observed).
 //
-// Requests per refresh: /v1/me (once per client), /v1/bunits, two per
-// business unit, and per consumer three (node, latest report, jobs), plus
-// /jobs/first once per consumer for its lifetime and the filespaces of a
-// node that has no successful backup job.
+// What is due: a consumer's jobs every cache_ttl, its node every
+// inventory_ttl, its latest report when the next daily report is due, its
+// first job once for its lifetime and its filespaces with its jobs while
+// its node has no successful backup job. A consumer whose read fails keeps
+// serving its last good read, is counted in Progress.Failed and is read
+// again after a backoff; it fails a part only when no consumer could ever
+// be read for it.
 func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
-	now := c.now()
+	start := c.now()
+	listed, listFailures, err := c.relist(ctx, start)
+	if !listed {
+		return nil, err
+	}
+	schedules := make([]*httpapi.Schedule, len(c.order))
+	for i, st := range c.order {
+		schedules[i] = &st.schedule
+	}
+	due, _ := httpapi.DueFirst(schedules, start)
+	// The slice counts from the end of the listing, which may itself take
+	// a while on a large portal.
+	stopAt := httpapi.SliceEnd(ctx, c.now(), !c.readAny)
+
+	var (
+		mu                             sync.Mutex
+		read, cut                      int
+		nodeErrs, reportErrs, jobsErrs failures
+	)
+	started := httpapi.Sweep(ctx, len(due), c.api.MaxConcurrency(), stopAt, c.now, func(ctx context.Context, k int) {
+		st := c.order[due[k]]
+		now := c.now()
+		o := c.readConsumer(ctx, st, now)
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case o.failed() && isCut(ctx):
+			cut++ // left to the next refresh, as if not started
+		case o.failed():
+			st.schedule.Failed(now, c.cacheTTL)
+			id := st.consumer.ID
+			nodeErrs.addFor(id, o.nodeErr)
+			reportErrs.addFor(id, o.reportErr)
+			jobsErrs.addFor(id, o.jobsErr)
+		default:
+			st.schedule.Succeeded(st.observed, st.due())
+			read++
+		}
+	})
+	if read > 0 {
+		c.readAny = true
+	}
+	c.nameWarningTypes(ctx)
+
+	snap := c.snapshot(start)
+	failed := listFailures + nodeErrs.n + reportErrs.n + jobsErrs.n
+	snap.Progress = c.progress(start, read, failed, len(due)-started+cut)
+	// A part fails only when none of its reads ever succeeded: a consumer
+	// that fails is served stale on its own and counted, never failing
+	// the part for the others.
+	has := c.holdings()
+	snap.SetPart(backup.PartAssets, partError(has.nodes, &nodeErrs, len(c.order)))
+	snap.SetPart(backup.PartJobs, partError(has.jobs, &jobsErrs, len(c.order)))
+	snap.SetPart(backup.PartStorage, partError(has.reports, &reportErrs, len(c.order)))
+	snap.SetPart(backup.PartAlerts, partError(has.reports, &reportErrs, len(c.order)))
+	c.api.ReportDroppedItems(snap)
+	for _, f := range []*failures{&nodeErrs, &reportErrs, &jobsErrs} {
+		if err := f.err(len(due), "consumer reads"); err != nil && has.nodes {
+			c.logger.Debug("consumer reads failed: they serve their last good read and are read again later", "err", err)
+		}
+	}
+	c.logger.Debug("refresh read", "business_units", len(c.units), "consumers", len(c.order), "due", len(due),
+		"read", read, "failed", failed, "pending", snap.Progress.Pending, "jobs", len(snap.Jobs))
+	return snap, nil
+}
+
+// holdings says which resources at least one consumer holds a good read of.
+type holdings struct{ nodes, reports, jobs bool }
+
+func (c *Client) holdings() holdings {
+	var h holdings
+	for _, st := range c.order {
+		h.nodes = h.nodes || st.hasNode
+		h.reports = h.reports || st.hasReport
+		h.jobs = h.jobs || st.hasJobs
+	}
+	return h
+}
+
+// partError fails a part whose reads failed and of which no consumer holds
+// a good read: nothing of it could be read.
+func partError(held bool, f *failures, total int) error {
+	if held {
+		return nil
+	}
+	return f.err(total, "consumers")
+}
+
+// progress sums the state of the fan-out at the end of a refresh.
+func (c *Client) progress(now time.Time, read, failed, pending int) *backup.Progress {
+	p := &backup.Progress{Items: len(c.order), Read: read, Failed: failed, Pending: pending,
+		ReadAt: make([]time.Time, len(c.order))}
+	for i, st := range c.order {
+		p.ReadAt[i] = st.observed
+		if d := st.schedule.Due; d.After(now) && (p.NextDue.IsZero() || d.Before(p.NextDue)) {
+			p.NextDue = d
+		}
+	}
+	if !c.listSchedule.Due.IsZero() && (p.NextDue.IsZero() || c.listSchedule.Due.Before(p.NextDue)) {
+		p.NextDue = c.listSchedule.Due
+	}
+	return p
+}
+
+// relist reads the business units and their consumers when the listing is
+// due (every inventory_ttl, sooner after a failure). It reports whether a
+// listing is at hand, and how many business units failed to list: their
+// consumers are kept from the previous listing. With no listing at all it
+// returns the error.
+func (c *Client) relist(ctx context.Context, now time.Time) (bool, int, error) {
+	if c.order != nil && !c.listSchedule.IsDue(now) {
+		return true, 0, nil
+	}
 	units, treeErr := c.businessUnits(ctx)
 	if units == nil {
-		return nil, treeErr
+		return false, 0, treeErr
 	}
-	workers := c.api.MaxConcurrency()
 	// Each read records its own error, so that one failing business unit
-	// or consumer does not stop the others: every call runs.
-	_ = httpapi.ForEach(ctx, len(units), workers, func(ctx context.Context, i int) error {
+	// does not stop the others: every call runs.
+	_ = httpapi.ForEach(ctx, len(units), c.api.MaxConcurrency(), func(ctx context.Context, i int) error {
 		c.readBunit(ctx, units[i])
 		return nil
 	})
-
-	var (
-		reads     []*consumerRead
-		bunitErrs failures
-		seen      = map[ID]bool{}
-	)
+	var bunitErrs failures
+	previous := map[ID]*bunit{}
+	for _, b := range c.units {
+		previous[b.id] = b
+	}
 	for _, b := range units {
-		if b.err != nil {
-			bunitErrs.add(b.err)
+		if b.err == nil {
 			continue
 		}
+		bunitErrs.add(b.err)
+		if old := previous[b.id]; old != nil && old.err == nil {
+			b.consumers, b.storageLimit = old.consumers, old.storageLimit
+		}
+	}
+	if bunitErrs.n == len(units) {
+		return false, 0, bunitErrs.err(len(units), "business units")
+	}
+	if err := errors.Join(treeErr, bunitErrs.err(len(units), "business units")); err != nil {
+		c.listSchedule.Failed(now, c.inventoryTTL)
+		c.logger.Warn("business units partly listed: the others' consumers are kept from the previous listing", "err", err)
+	} else {
+		c.listSchedule.Succeeded(now, now.Add(c.inventoryTTL))
+	}
+
+	order := make([]*consumerState, 0, len(c.order))
+	seen := map[ID]bool{}
+	for _, b := range units {
 		for _, co := range b.consumers {
 			if co.ID.zero() || seen[co.ID] {
 				continue
@@ -57,118 +189,102 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 				st = &consumerState{}
 				c.consumers[co.ID] = st
 			}
-			reads = append(reads, &consumerRead{bunit: b, consumer: co, state: st})
+			st.bunit, st.consumer = b, co
+			order = append(order, st)
 		}
 	}
-	if bunitErrs.n == len(units) {
-		return nil, bunitErrs.err(len(units), "business units")
-	}
-	common := errors.Join(treeErr, bunitErrs.err(len(units), "business units"))
-	if common == nil {
-		// Forget consumers that are gone, now that every unit was read.
-		for id := range c.consumers {
-			if !seen[id] {
-				delete(c.consumers, id)
-			}
+	// Forget consumers that are gone: every unit that listed them was read
+	// or kept its previous consumers.
+	for id := range c.consumers {
+		if !seen[id] {
+			delete(c.consumers, id)
 		}
 	}
-
-	_ = httpapi.ForEach(ctx, len(reads), workers, func(ctx context.Context, i int) error {
-		c.readConsumer(ctx, reads[i], now)
-		return nil
-	})
-	c.nameWarningTypes(ctx, reads)
-
-	snap := c.snapshot(now, units, reads)
-	var nodeErrs, reportErrs, jobErrs failures
-	for _, r := range reads {
-		id := r.consumer.ID
-		nodeErrs.addFor(id, r.nodeErr)
-		nodeErrs.addFor(id, r.filespaceErr)
-		reportErrs.addFor(id, r.reportErr)
-		jobErrs.addFor(id, r.jobsErr)
+	c.units, c.order = units, order
+	failed := bunitErrs.n
+	if treeErr != nil {
+		failed++
 	}
-	n := len(reads)
-	snap.SetPart(backup.PartAssets, errors.Join(common, nodeErrs.err(n, "consumers")))
-	snap.SetPart(backup.PartJobs, errors.Join(common, jobErrs.err(n, "consumers")))
-	snap.SetPart(backup.PartStorage, errors.Join(common, reportErrs.err(n, "consumers")))
-	snap.SetPart(backup.PartAlerts, errors.Join(common, reportErrs.err(n, "consumers")))
-	c.api.ReportDroppedItems(snap)
-	c.logger.Debug("refresh read", "business_units", len(units), "consumers", n, "jobs", len(snap.Jobs),
-		"failed_nodes", nodeErrs.n, "failed_reports", reportErrs.n, "failed_jobs", jobErrs.n)
-	return snap, nil
+	return true, failed, nil
 }
 
-// snapshot maps what the refresh read to the vendor-neutral model.
-func (c *Client) snapshot(now time.Time, units []*bunit, reads []*consumerRead) *backup.Snapshot {
+// snapshot maps every consumer served so far to the vendor-neutral model.
+func (c *Client) snapshot(now time.Time) *backup.Snapshot {
 	snap := &backup.Snapshot{
 		FetchedAt:   now,
 		JobsRunning: map[backup.JobType]int{},
+		JobsQueued:  map[backup.JobType]int{},
 		JobTypes:    jobTypes,
 	}
 	since := now.Add(-c.lookback)
 	used := map[*bunit]float64{}
-	for _, r := range reads {
-		id := string(r.consumer.ID)
-		st := r.state
+	var served []*consumerState
+	for _, st := range c.order {
+		if !st.served() {
+			continue
+		}
+		served = append(served, st)
+		id := string(st.consumer.ID)
 		a := backup.Asset{
 			ID:                   id,
-			Name:                 r.consumer.Name,
+			Name:                 st.consumer.Name,
 			Type:                 assetType,
-			Tenant:               r.bunit.name,
-			Protected:            protected(r),
+			Tenant:               st.bunit.name,
+			Protected:            protected(st),
 			LastSuccess:          st.lastSuccess,
 			LastAttempt:          st.lastAttempt,
 			LastStatus:           st.lastStatus,
 			LastDuration:         st.lastDuration,
 			LastTransferredBytes: st.lastTransferred,
 			LastRestore:          st.lastRestore,
+			Observed:             st.observed,
 			// A unit the customer allows to idle (allowNoActivity) owes
 			// no backup by a deadline: it gets no RPO, so no RPO alert,
 			// unless an rpo_overrides entry sets one.
-			RPOWaived: r.idleAllowed,
+			RPOWaived: st.idleAllowed,
 		}
 		// A node whose backups run outside schedules has no backup job:
 		// its filespaces still say when a backup last ended.
 		if a.LastSuccess.IsZero() {
-			a.LastSuccess = r.filespaceBackup
+			a.LastSuccess = st.filespaceBackup
 		}
-		if r.node != nil {
-			a.LastSeen = r.node.LastAccessTime.Time
+		if st.node != nil {
+			a.LastSeen = st.node.LastAccessTime.Time
 		}
-		consumerStorage := backup.Storage{Scope: "consumer", ScopeID: id, ScopeName: r.consumer.Name}
-		if r.report != nil {
-			if mb := r.report.MegaBytes; mb != nil {
+		consumerStorage := backup.Storage{Scope: "consumer", ScopeID: id, ScopeName: st.consumer.Name}
+		if r := st.report; r != nil {
+			if mb := r.MegaBytes; mb != nil {
 				a.SizeBytes = backup.Float(*mb * MiB)
 				consumerStorage.UsedBytes = a.SizeBytes
 				// A business unit's usage includes its descendants'. [I]
-				for b := r.bunit; b != nil; b = b.parent {
+				for b := st.bunit; b != nil; b = b.parent {
 					used[b] += *a.SizeBytes
 				}
 			}
 			// A warning of the wrong shape is dropped inside its report,
 			// past GetJSON's count of the answer's own list: count it here.
-			for range r.report.Warnings.Dropped {
-				snap.AddIssue(httpapi.IssueUndecodableItem, "node report warning with a field of the wrong JSON type (warning dropped)", id+": "+r.report.Warnings.Problem)
+			for range r.Warnings.Dropped {
+				snap.AddIssue(httpapi.IssueUndecodableItem, "node report warning with a field of the wrong JSON type (warning dropped)", id+": "+r.Warnings.Problem)
 			}
-			for _, w := range r.report.Warnings.List {
+			for _, w := range r.Warnings.List {
 				if sev, active := severity(w.Status); active {
 					snap.Alerts = append(snap.Alerts, backup.Alert{Severity: sev, Type: alertType(w.Type, c.warningTypes)})
 				}
 			}
-			snap.Samples = append(snap.Samples, reportSamples(id, r.report)...)
+			snap.Samples = append(snap.Samples, reportSamples(id, r)...)
 		}
-		if l := r.consumer.LimitHighStorage; l != nil && *l > 0 {
+		if l := st.consumer.LimitHighStorage; l != nil && *l > 0 {
 			consumerStorage.LimitBytes = backup.Float(*l * GiB)
 		}
 		if consumerStorage.UsedBytes != nil || consumerStorage.LimitBytes != nil {
 			snap.Storage = append(snap.Storage, consumerStorage)
 		}
+		c.restoreSignals(st, &a, snap)
 		snap.Assets = append(snap.Assets, a)
-		addJobs(snap, r.jobs, since)
+		addJobs(snap, st.jobs, since)
 	}
-	for _, b := range units {
-		if b.err != nil {
+	for _, b := range c.units {
+		if b.err != nil && b.consumers == nil {
 			continue
 		}
 		s := backup.Storage{Scope: "business_unit", ScopeID: string(b.id), ScopeName: b.name}
@@ -182,6 +298,7 @@ func (c *Client) snapshot(now time.Time, units []*bunit, reads []*consumerRead) 
 			snap.Storage = append(snap.Storage, s)
 		}
 	}
+	snap.Samples = append(snap.Samples, quotaSamples(c.units, served)...)
 	snap.Samples = append(snap.Samples, c.auth.samples()...)
 	return snap
 }
@@ -189,24 +306,24 @@ func (c *Client) snapshot(now time.Time, units []*bunit, reads []*consumerRead) 
 // protected reports whether an active node covers the consumer: it has a
 // node that is neither decommissioned nor locked, and its data-source state
 // (when the list sent one) is Active.
-func protected(r *consumerRead) bool {
-	n := r.node
+func protected(st *consumerState) bool {
+	n := st.node
 	if n == nil || (n.Decommissioned != nil && *n.Decommissioned) || (n.Locked != nil && *n.Locked) {
 		return false
 	}
-	return r.consumer.DataSourceState == nil || activeState(r.consumer.DataSourceState)
+	return st.consumer.DataSourceState == nil || activeState(st.consumer.DataSourceState)
 }
 
 // nameWarningTypes reads /v1/nodewarningtypes when a report names a warning
 // type by id only and the id is not known yet. Without the list such a
 // warning is typed warning_type_<id>, so a failure here is only logged.
-func (c *Client) nameWarningTypes(ctx context.Context, reads []*consumerRead) {
+func (c *Client) nameWarningTypes(ctx context.Context) {
 	unknown := false
-	for _, r := range reads {
-		if r.report == nil {
+	for _, st := range c.order {
+		if st.report == nil {
 			continue
 		}
-		for _, w := range r.report.Warnings.List {
+		for _, w := range st.report.Warnings.List {
 			if w.Type != nil && w.Type.Name == "" && w.Type.ID != nil {
 				if _, ok := c.warningTypes[*w.Type.ID]; !ok {
 					unknown = true
@@ -214,9 +331,13 @@ func (c *Client) nameWarningTypes(ctx context.Context, reads []*consumerRead) {
 			}
 		}
 	}
-	if !unknown {
+	// Read at most once per inventory_ttl: a type the list lacks must
+	// not cost a request at every refresh.
+	now := c.now()
+	if !unknown || ctx.Err() != nil || now.Before(c.warningTypesDue) {
 		return
 	}
+	c.warningTypesDue = now.Add(c.inventoryTTL)
 	var types list[Enum]
 	if err := c.get(ctx, "/nodewarningtypes", "/nodewarningtypes", nil, &types); err != nil {
 		c.logger.Warn("cannot read the node warning types", "err", err)

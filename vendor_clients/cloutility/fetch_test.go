@@ -111,8 +111,9 @@ func TestAssetMapping(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("jobs = %q, want %q", got, want)
 		}
-		if r := snap.JobsRunning; r[backup.JobBackup] != 1 || r[backup.JobRestore] != 1 {
-			t.Errorf("running = %v, want one backup and one restore", r)
+		// run-06's backup runs; its restore is Pending (queued).
+		if r, q := snap.JobsRunning, snap.JobsQueued; r[backup.JobBackup] != 1 || r[backup.JobRestore] != 0 || q[backup.JobRestore] != 1 || q[backup.JobBackup] != 0 {
+			t.Errorf("running = %v, queued = %v; want one backup running and one restore queued", r, q)
 		}
 	})
 	t.Run("storage", func(t *testing.T) {
@@ -173,12 +174,16 @@ func derefD(p *time.Duration) any {
 }
 
 // TestRequestBudget counts the requests of a cold and a warm refresh by
-// route: per consumer, the node (on the warm one only past inventory_ttl),
-// the latest report and the jobs, plus the first job once, and the
-// filespaces of a node with no successful backup.
+// route: on the cold one, the listing and per consumer the node, the latest
+// report, the first job and the jobs, and the filespaces of a node with no
+// successful backup; on the warm one, a cache_ttl later, only what is due:
+// the jobs (and the first job of a consumer that had none yet). The
+// listing, the nodes and the filespaces wait for inventory_ttl, the reports
+// for the next day's report.
 func TestRequestBudget(t *testing.T) {
 	const consumers, bunits = 48, 5
-	f := newFixture(t, cloutilityfake.Options{Seed: 7, Scale: consumers, BusinessUnits: bunits}, nil, nil)
+	clk := &clock{t: testNow}
+	f := newFixture(t, cloutilityfake.Options{Seed: 7, Scale: consumers, BusinessUnits: bunits}, nil, clk.now)
 	var withJobs, noSuccess, withNode, noRecentReport, oldReport int
 	f.srv.Update(func(d *cloutilityfake.Data) {
 		for _, c := range d.Consumers {
@@ -224,15 +229,18 @@ func TestRequestBudget(t *testing.T) {
 	// /jobs/first serves both the first job (once per consumer) and, with
 	// startTime and endTime, the ranged list (per consumer with jobs).
 	// The list leaves allowNoActivity out, so each consumer's item is read
-	// once per inventory_ttl.
+	// once per inventory_ttl, with its node.
 	cold := maps(base, map[string]int{"/v1/oauth": 1, "/v1/me": 1, consumerPath + "/jobs/first": consumers + withJobs, consumerPath: consumers})
-	// Within inventory_ttl the nodes are not read again.
-	warm := maps(base, map[string]int{"/v1/nodewarningtypes": 0, consumerPath + "/node": 0, consumerPath + "/jobs/first": consumers})
+	// A cache_ttl later only the jobs are due: the ranged list of each
+	// consumer with jobs, the first job of each without.
+	warm := map[string]int{consumerPath + "/jobs/first": consumers}
 
 	for _, step := range []struct {
-		name string
-		want map[string]int
-	}{{"cold", cold}, {"warm", warm}} {
+		name    string
+		advance time.Duration
+		want    map[string]int
+	}{{"cold", 0, cold}, {"warm", f.target.CacheTTL, warm}} {
+		clk.advance(step.advance)
 		fetch(t, f.client)
 		got := f.routes.take()
 		total := 0
@@ -370,9 +378,11 @@ func TestJobsWindow(t *testing.T) {
 	}
 }
 
-// TestFetchOutcomes checks that a failing read fails only the parts it
-// feeds, that a tree that cannot be read fails the refresh, and how the
-// target's url and business_units select what is read.
+// TestFetchOutcomes checks that a failing read of one consumer or business
+// unit is counted and fails no part (the others are served), that a part
+// fails only when none of its reads succeeds, that a tree that cannot be
+// read fails the refresh, and how the target's url and business_units
+// select what is read.
 func TestFetchOutcomes(t *testing.T) {
 	failOn := func(suffix string) func(http.Handler) http.Handler {
 		return func(h http.Handler) http.Handler {
@@ -387,28 +397,33 @@ func TestFetchOutcomes(t *testing.T) {
 		}
 	}
 	tests := []struct {
-		name      string
-		suffix    string
-		config    func(*config.Target)
-		wantErr   bool
-		wantFail  []backup.Part
-		wantAsset int
+		name       string
+		suffix     string
+		config     func(*config.Target)
+		wantErr    bool
+		wantFail   []backup.Part
+		wantAsset  int
+		wantFailed int
 	}{
-		{name: "a report is forbidden", suffix: "/consumers/13/reports",
-			wantFail: []backup.Part{backup.PartStorage, backup.PartAlerts}, wantAsset: 6},
-		{name: "a node is forbidden", suffix: "/consumers/10/node",
-			wantFail: []backup.Part{backup.PartAssets}, wantAsset: 6},
+		{name: "a report is forbidden: the consumer is served without it", suffix: "/consumers/13/reports",
+			wantAsset: 6, wantFailed: 1},
+		{name: "a node is forbidden: that consumer is not served", suffix: "/consumers/10/node",
+			wantAsset: 5, wantFailed: 1},
 		{name: "jobs are forbidden", suffix: "/consumers/15/jobs/first",
-			wantFail: []backup.Part{backup.PartJobs}, wantAsset: 6},
+			wantAsset: 5, wantFailed: 1},
+		{name: "every node is forbidden: nothing of the assets could be read", suffix: "/node",
+			wantFail: []backup.Part{backup.PartAssets}, wantAsset: 0, wantFailed: 6},
+		{name: "every report is forbidden", suffix: "/reports",
+			wantFail: []backup.Part{backup.PartStorage, backup.PartAlerts}, wantAsset: 6, wantFailed: 6},
 		{name: "a business unit is forbidden", suffix: "/bunits/3/consumers",
-			wantFail: backup.Parts[:4], wantAsset: 4},
+			wantAsset: 4, wantFailed: 1},
 		{name: "the tree is forbidden", suffix: "/v1/bunits", wantErr: true},
 		{name: "url with the /v1 of the API root", config: func(t *config.Target) { t.URL += "/v1/" },
 			wantAsset: 6},
 		{name: "configured business unit and its descendants", config: func(t *config.Target) { t.BusinessUnits = []string{"2"} },
 			wantAsset: 4},
 		{name: "a configured business unit is unknown", config: func(t *config.Target) { t.BusinessUnits = []string{"3", "99"} },
-			wantFail: backup.Parts[:4], wantAsset: 2},
+			wantAsset: 2, wantFailed: 1},
 		{name: "no configured business unit is known", config: func(t *config.Target) { t.BusinessUnits = []string{"99"} },
 			wantErr: true},
 	}
@@ -436,6 +451,9 @@ func TestFetchOutcomes(t *testing.T) {
 			}
 			if len(snap.Assets) != tt.wantAsset {
 				t.Errorf("%d assets, want %d", len(snap.Assets), tt.wantAsset)
+			}
+			if p := snap.Progress; p == nil || p.Failed != tt.wantFailed {
+				t.Errorf("progress %+v, want %d failed reads", p, tt.wantFailed)
 			}
 		})
 	}

@@ -153,11 +153,14 @@ func jobEnd(j job) time.Time {
 }
 
 // addJobs adds a consumer's jobs to the snapshot: the finished ones that
-// ended since `since`, and the running and queued ones by type.
+// ended since `since`, and the running and the queued (pending) ones by
+// type.
 func addJobs(snap *backup.Snapshot, jobs []job, since time.Time) {
 	for _, j := range jobs {
 		typ, status, end := jobType(j.Type), jobStatus(j), jobEnd(j)
 		switch {
+		case status == backup.StatusQueued:
+			snap.JobsQueued[typ]++
 		case status.Active():
 			snap.JobsRunning[typ]++
 		case status.Finished() && !end.IsZero() && !j.ID.zero() && !end.Before(since):
@@ -170,6 +173,8 @@ func addJobs(snap *backup.Snapshot, jobs []job, since time.Time) {
 // finished attempt and last success from its backup jobs, and its last
 // restore from its restore and retrieve jobs.
 func (st *consumerState) remember(jobs []job) {
+	// First: it reads which jobs are new against the last finished.
+	st.rememberObjects(jobs)
 	for _, j := range jobs {
 		typ, status, end := jobType(j.Type), jobStatus(j), jobEnd(j)
 		// A restore that completed with warnings (skipped files) still

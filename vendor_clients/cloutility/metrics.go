@@ -18,6 +18,36 @@ var (
 		Type:   backup.Gauge,
 		Labels: []string{"asset_id", "direction"},
 	}
+	clientInfoSpec = backup.MetricSpec{
+		Name:   "node_client_info",
+		Help:   "The Storage Protect client version of the consumer's node (node tsmClientVersion.name), value 1: join it on asset_id to list outdated clients.",
+		Type:   backup.Gauge,
+		Labels: []string{"asset_id", "version"},
+	}
+	nodeLimitSpec = backup.MetricSpec{
+		Name:   "business_unit_node_limit",
+		Help:   "Nodes the business unit may have (its nodeLimit), only where one is set; business_unit_id joins backup_storage_limit_bytes{scope=\"business_unit\",scope_id=…}.",
+		Type:   backup.Gauge,
+		Labels: []string{"business_unit_id"},
+	}
+	activeNodesSpec = backup.MetricSpec{
+		Name:   "business_unit_nodes",
+		Help:   "Active nodes (neither locked nor decommissioned) of the business unit and its descendants, the use of its nodeLimit.",
+		Type:   backup.Gauge,
+		Labels: []string{"business_unit_id"},
+	}
+	transferLimitSpec = backup.MetricSpec{
+		Name:   "business_unit_transfer_limit_bytes",
+		Help:   "The business unit's transferLimit in bytes (GB read as GiB), only where one is set; its period is not documented.",
+		Type:   backup.Gauge,
+		Labels: []string{"business_unit_id"},
+	}
+	dayTransferredSpec = backup.MetricSpec{
+		Name:   "business_unit_transferred_bytes",
+		Help:   "Bytes the business unit and its descendants transferred on the day of their consumers' latest node reports (sum of transferredMegaBytes, MB read as MiB).",
+		Type:   backup.Gauge,
+		Labels: []string{"business_unit_id"},
+	}
 	tokenRefreshesSpec = backup.MetricSpec{
 		Name: "token_refreshes_total",
 		Help: "Access tokens renewed with the refresh-token grant.",

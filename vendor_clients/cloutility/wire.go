@@ -61,6 +61,10 @@ type businessUnit struct {
 	Name string `json:"name"`
 	// StorageLimit is in GB; 0 means no limit. [I]
 	StorageLimit *float64 `json:"storageLimit"`
+	// TransferLimit is in GB, NodeLimit a number of nodes; 0 means no
+	// limit. [I]
+	TransferLimit *float64 `json:"transferLimit"`
+	NodeLimit     *float64 `json:"nodeLimit"`
 }
 
 // consumer is a consumption unit, 1:1 with a backup node at Safespring.
@@ -70,6 +74,9 @@ type consumer struct {
 	DataSourceState *Enum  `json:"dataSourceState"`
 	// LimitHighStorage is the consumer's storage threshold in GB. [I]
 	LimitHighStorage *float64 `json:"limitHighStorage"`
+	// LatestRestorePoint is the newest point the consumer's data can be
+	// restored to.
+	LatestRestorePoint Time `json:"latestRestorePoint"`
 	// AllowNoActivity is set when the customer allows the unit to idle: it
 	// switches the "no activity" warnings off (cloutility.md 3.5). Slim
 	// list answers may leave it out; nil is "not sent".
@@ -84,6 +91,49 @@ type node struct {
 	Decommissioned *bool  `json:"decommissioned"`
 	// LastAccessTime is documented as a string, not a date.
 	LastAccessTime looseTime `json:"lastAccessTime"`
+	// Domain is the node's policy domain, with its backup retention.
+	Domain *domain `json:"domain"`
+	// TSMClientVersion is the backup client's version, {name}: an object
+	// or, tolerated, a bare string.
+	TSMClientVersion *Enum `json:"tsmClientVersion"`
+}
+
+// domain is a node's Storage Protect policy domain.
+type domain struct {
+	Name string `json:"name"`
+	// BackupRetention is how long the domain keeps backup versions, in
+	// days. [I] Its JSON type is not documented: a number or a numeric
+	// string is read, anything else is dropped and counted.
+	BackupRetention rawRetention `json:"backupRetention"`
+}
+
+// rawRetention is a retention as sent: a number of days, or the raw JSON
+// when it is not one (null and absent leave both empty).
+type rawRetention struct {
+	days *float64
+	bad  string
+}
+
+// UnmarshalJSON never fails: a retention that does not parse is kept raw,
+// for the issue that reports it, rather than failing the node.
+func (r *rawRetention) UnmarshalJSON(b []byte) error {
+	*r = rawRetention{}
+	b = bytes.TrimSpace(b)
+	if string(b) == "null" {
+		return nil
+	}
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		if b = []byte(strings.TrimSpace(s)); len(b) == 0 {
+			return nil // not set
+		}
+	}
+	if v, err := strconv.ParseFloat(string(b), 64); err == nil && v >= 0 && !math.IsInf(v, 0) && !math.IsNaN(v) {
+		r.days = &v
+		return nil
+	}
+	r.bad = string(b)
+	return nil
 }
 
 // filespace is one file space of a node.
@@ -94,11 +144,15 @@ type filespace struct {
 
 // nodeReport is the daily report of one consumer's node.
 type nodeReport struct {
-	ID         ID    `json:"id"`
-	ReportDate Time  `json:"reportDate"`
-	Status     *Enum `json:"status"`
+	ID         ID   `json:"id"`
+	ReportDate Time `json:"reportDate"`
+	// CreatedDate is when the portal wrote the report: with ReportDate,
+	// it says when the next day's report can be there.
+	CreatedDate Time  `json:"createdDate"`
+	Status      *Enum `json:"status"`
 	// MegaBytes is the total stored, in MB (MiB, see MiB).
 	MegaBytes                   *float64                `json:"megaBytes"`
+	TransferredMegaBytes        *float64                `json:"transferredMegaBytes"`
 	TransferredBackupMegaBytes  *float64                `json:"transferredBackupMegaBytes"`
 	TransferredRestoreMegaBytes *float64                `json:"transferredRestoreMegaBytes"`
 	Warnings                    list[nodeReportWarning] `json:"warnings"`
@@ -123,6 +177,10 @@ type job struct {
 	// Duration is a .NET TimeSpan, "[d.]hh:mm:ss[.fffffff]". [I]
 	Duration             string   `json:"duration"`
 	TransferredMegaBytes *float64 `json:"transferredMegaBytes"`
+	// ExaminedFiles and FailedFiles count the files the job looked at and
+	// those it could not back up.
+	ExaminedFiles *float64 `json:"examinedFiles"`
+	FailedFiles   *float64 `json:"failedFiles"`
 }
 
 // list is a collection: either a bare JSON array or a `$type`-tagged

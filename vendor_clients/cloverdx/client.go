@@ -38,6 +38,17 @@ type Client struct {
 	// state carries the job files and the execution watermark across
 	// refreshes.
 	state executionState
+
+	// dashboards are the dashboards of the latest listing, each with its
+	// last good monitors; dashboardList says when to list them again.
+	dashboards    []*dashboardState
+	dashboardList httpapi.Schedule
+	// monitorsRead is set once a dashboard's monitors were read: until
+	// then a refresh commits after a short slice.
+	monitorsRead bool
+	// cacheTTL is how often a dashboard's monitors are read, and
+	// inventoryTTL how often the dashboards are listed.
+	cacheTTL, inventoryTTL time.Duration
 }
 
 // New returns the client of target t. The URL is the server root (such as
@@ -67,7 +78,10 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 		lookback: t.Lookback,
 		history:  t.History,
 		rest:     restBase,
-		liveness: "/accessibilityTest.jsp",
+
+		cacheTTL:     t.CacheTTL,
+		inventoryTTL: t.InventoryTTL,
+		liveness:     "/accessibilityTest.jsp",
 		header: http.Header{
 			"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte(t.Username+":"+t.Password.Reveal()))},
 			// Quirk: the server's CSRF guard rejects a REST request
@@ -84,6 +98,13 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 		u.Path = strings.TrimSuffix(p, restBase) + c.liveness
 		u.RawQuery = ""
 		c.liveness = u.String()
+	}
+	// A zero cache_ttl would make every item due at once, always.
+	if c.cacheTTL <= 0 {
+		c.cacheTTL = config.DefaultSettings.CacheTTL
+	}
+	if c.inventoryTTL < c.cacheTTL {
+		c.inventoryTTL = c.cacheTTL
 	}
 	return c, nil
 }

@@ -22,6 +22,8 @@ func TestFetchFailures(t *testing.T) {
 		wantErr    string // Fetch fails with this; "" means a snapshot
 		wantFailed []backup.Part
 		wantOK     []backup.Part
+		// wantFailedReads is the dashboards whose read failed.
+		wantFailedReads int
 	}{
 		{name: "liveness check fails", fault: true, wantErr: "liveness"},
 		{name: "wrong password", password: password, wantErr: "HTTP 401"},
@@ -36,9 +38,16 @@ func TestFetchFailures(t *testing.T) {
 			wantOK:     []backup.Part{backup.PartAssets, backup.PartJobs},
 		},
 		{
+			// Counted and read again later; the others are served.
 			name: "one dashboard's monitors forbidden", wrap: forbid("/dashboards/2/monitors"),
-			wantFailed: []backup.Part{backup.PartMonitors, backup.PartAlerts},
-			wantOK:     []backup.Part{backup.PartAssets, backup.PartJobs},
+			wantOK:          []backup.Part{backup.PartAssets, backup.PartJobs, backup.PartMonitors, backup.PartAlerts},
+			wantFailedReads: 1,
+		},
+		{
+			name: "every dashboard's monitors forbidden: nothing could be read", wrap: forbid("/monitors"),
+			wantFailed:      []backup.Part{backup.PartMonitors, backup.PartAlerts},
+			wantOK:          []backup.Part{backup.PartAssets, backup.PartJobs},
+			wantFailedReads: 3,
 		},
 	}
 	for _, tc := range cases {
@@ -83,6 +92,9 @@ func TestFetchFailures(t *testing.T) {
 			}
 			if !snap.Failed(backup.PartMonitors) && len(snap.Monitors) == 0 {
 				t.Error("no monitors")
+			}
+			if p := snap.Progress; p != nil && p.Failed != tc.wantFailedReads {
+				t.Errorf("%d dashboard reads failed, want %d", p.Failed, tc.wantFailedReads)
 			}
 		})
 	}

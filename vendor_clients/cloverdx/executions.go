@@ -59,7 +59,8 @@ func (c *Client) fetchExecutions(ctx context.Context, now time.Time, snap *backu
 	}
 	snap.Jobs = r.jobs
 	snap.JobTypes = []backup.JobType{backup.JobOther}
-	snap.JobsRunning = map[backup.JobType]int{backup.JobOther: r.active}
+	snap.JobsRunning = map[backup.JobType]int{backup.JobOther: r.active - r.queued}
+	snap.JobsQueued = map[backup.JobType]int{backup.JobOther: r.queued}
 	return nil
 }
 
@@ -97,8 +98,10 @@ type executionRead struct {
 	// last success.
 	incomplete int
 
-	jobs              []backup.Job
-	active            int
+	jobs   []backup.Job
+	active int
+	// queued are the active executions not started yet (ENQUEUED, READY, N_A).
+	queued            int
 	maxRun, minActive int64
 }
 
@@ -165,6 +168,9 @@ func (r *executionRead) count(e execution, status backup.Status) {
 	switch {
 	case status.Active():
 		r.active++
+		if status == backup.StatusQueued {
+			r.queued++
+		}
 		if r.minActive == 0 || e.RunID < r.minActive {
 			r.minActive = e.RunID
 		}

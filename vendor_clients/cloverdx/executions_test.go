@@ -105,8 +105,12 @@ func TestStatusMapping(t *testing.T) {
 	if len(snap.Jobs) != 5 {
 		t.Errorf("%d jobs, want the 5 finished", len(snap.Jobs))
 	}
-	if got := snap.JobsRunning[backup.JobOther]; got != 5 {
-		t.Errorf("%d running, want 5", got)
+	// RUNNING and WAITING run; ENQUEUED, READY and N_A wait in the queue.
+	if got := snap.JobsRunning[backup.JobOther]; got != 2 {
+		t.Errorf("%d running, want 2", got)
+	}
+	if got := snap.JobsQueued[backup.JobOther]; got != 3 {
+		t.Errorf("%d queued, want 3", got)
 	}
 }
 

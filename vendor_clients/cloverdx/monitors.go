@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/backup-exporter/backup_exporter/backup"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/httpapi"
@@ -18,49 +20,142 @@ var alertLevelSpec = backup.MetricSpec{
 	Labels: []string{"monitor_id"},
 }
 
-// fetchMonitors reads every dashboard and the monitors of each, and fills
-// the monitors, the alerts (one per failing monitor item) and the alert
-// level samples of snap.
+// dashboardState is what the client remembers of one dashboard between
+// refreshes: its monitors as last read, and when to read them again.
+type dashboardState struct {
+	dashboard dashboard
+	monitors  []monitor
+	// readAt is when its monitors were last read; zero until then.
+	readAt   time.Time
+	schedule httpapi.Schedule
+}
+
+// fetchMonitors lists the dashboards (every inventory_ttl), reads the
+// monitors of those that are due (every cache_ttl), stalest first, until
+// the refresh's slice of time is up, and fills the monitors, the alerts
+// (one per failing monitor item) and the alert level samples of snap from
+// every dashboard read so far. A dashboard whose read fails keeps its last
+// good monitors, is counted and read again after a backoff; the part fails
+// only when the listing fails or no dashboard could ever be read.
 func (c *Client) fetchMonitors(ctx context.Context, snap *backup.Snapshot) error {
-	var dashboards []dashboard
-	err := pageAll(ctx, c, "/dashboards", "/dashboards", func(p []dashboard) bool {
-		dashboards = append(dashboards, p...)
-		return true
-	})
-	if err != nil {
+	if err := c.listDashboards(ctx); err != nil {
 		return err
 	}
-	monitors, err := c.dashboardMonitors(ctx, dashboards)
-	if err != nil {
-		return err
+	start := c.now()
+	schedules := make([]*httpapi.Schedule, len(c.dashboards))
+	for i, d := range c.dashboards {
+		schedules[i] = &d.schedule
 	}
-	for i, ms := range monitors {
-		for _, m := range ms {
-			c.addMonitor(snap, dashboards[i], m)
+	due, _ := httpapi.DueFirst(schedules, start)
+	stopAt := httpapi.SliceEnd(ctx, start, !c.monitorsRead)
+	var (
+		mu        sync.Mutex
+		read, cut int
+		errs      []error
+	)
+	started := httpapi.Sweep(ctx, len(due), c.api.MaxConcurrency(), stopAt, c.now, func(ctx context.Context, k int) {
+		d := c.dashboards[due[k]]
+		now := c.now()
+		ms, err := c.readMonitors(ctx, d.dashboard)
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case err != nil && ctx.Err() != nil:
+			cut++ // left to the next refresh
+		case err != nil:
+			d.schedule.Failed(now, c.cacheTTL)
+			errs = append(errs, err)
+		default:
+			d.monitors, d.readAt = ms, now
+			d.schedule.Succeeded(now, httpapi.ReadEarly(now, c.cacheTTL))
+			read++
 		}
+	})
+	if read > 0 {
+		c.monitorsRead = true
+	}
+	p := &backup.Progress{Items: len(c.dashboards), Read: read, Failed: len(errs), Pending: len(due) - started + cut,
+		ReadAt: make([]time.Time, len(c.dashboards))}
+	anyRead := false
+	for i, d := range c.dashboards {
+		p.ReadAt[i] = d.readAt
+		if due := d.schedule.Due; due.After(start) && (p.NextDue.IsZero() || due.Before(p.NextDue)) {
+			p.NextDue = due
+		}
+		if d.readAt.IsZero() {
+			continue
+		}
+		anyRead = true
+		for _, m := range d.monitors {
+			c.addMonitor(snap, d.dashboard, m)
+		}
+	}
+	snap.Progress = p
+	if len(errs) > 0 && !anyRead {
+		return fmt.Errorf("%d of %d dashboards failed, the first: %w", len(errs), len(due), errs[0])
+	}
+	if len(errs) > 0 {
+		c.logger.Debug("dashboard reads failed: they serve their last good monitors and are read again later",
+			"failed", len(errs), "first", errs[0])
 	}
 	return nil
 }
 
-// dashboardMonitors lists the monitors of each dashboard, by the dashboards'
-// index, with at most MaxConcurrency dashboards read at once. Quirk:
-// monitors have no collection of their own; they live under
-// /dashboards/{id}/monitors.
-func (c *Client) dashboardMonitors(ctx context.Context, dashboards []dashboard) ([][]monitor, error) {
-	out := make([][]monitor, len(dashboards))
-	err := httpapi.ForEach(ctx, len(dashboards), c.api.MaxConcurrency(), func(ctx context.Context, i int) error {
-		path := "/dashboards/" + dashboards[i].ID.String() + "/monitors"
-		err := pageAll(ctx, c, "/dashboards/{id}/monitors", path, func(p []monitor) bool {
-			out[i] = append(out[i], p...)
-			return true
-		})
-		if err != nil {
-			return fmt.Errorf("dashboard %s: %w", dashboards[i].ID, err)
-		}
+// listDashboards reads the dashboards when the listing is due (every
+// inventory_ttl, or after a failed listing), keeping the state of those
+// that remain. With a listing at hand, a failed listing is only logged.
+func (c *Client) listDashboards(ctx context.Context) error {
+	now := c.now()
+	if c.dashboards != nil && !c.dashboardList.IsDue(now) {
 		return nil
+	}
+	var listed []dashboard
+	err := pageAll(ctx, c, "/dashboards", "/dashboards", func(p []dashboard) bool {
+		listed = append(listed, p...)
+		return true
 	})
 	if err != nil {
-		return nil, err
+		if c.dashboards == nil {
+			return err
+		}
+		c.dashboardList.Failed(now, c.inventoryTTL)
+		c.logger.Warn("cannot list the dashboards: the previous listing is kept", "err", err)
+		return nil
+	}
+	c.dashboardList.Succeeded(now, now.Add(c.inventoryTTL))
+	known := make(map[string]*dashboardState, len(c.dashboards))
+	for _, d := range c.dashboards {
+		known[d.dashboard.ID.String()] = d
+	}
+	out := make([]*dashboardState, 0, len(listed))
+	seen := map[string]bool{}
+	for _, d := range listed {
+		id := d.ID.String()
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		st := known[id]
+		if st == nil {
+			st = &dashboardState{dashboard: d}
+		}
+		out = append(out, st)
+	}
+	c.dashboards = out
+	return nil
+}
+
+// readMonitors lists the monitors of one dashboard. Quirk: monitors have
+// no collection of their own; they live under /dashboards/{id}/monitors.
+func (c *Client) readMonitors(ctx context.Context, d dashboard) ([]monitor, error) {
+	var out []monitor
+	path := "/dashboards/" + d.ID.String() + "/monitors"
+	err := pageAll(ctx, c, "/dashboards/{id}/monitors", path, func(p []monitor) bool {
+		out = append(out, p...)
+		return true
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dashboard %s: %w", d.ID, err)
 	}
 	return out, nil
 }

@@ -3,11 +3,15 @@ package cloverdx
 import (
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/backup-exporter/backup_exporter/backup"
+	"github.com/backup-exporter/backup_exporter/config"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/cloverdx/cloverdxfake"
 )
 
@@ -163,5 +167,65 @@ func TestMonitorJSON(t *testing.T) {
 				t.Errorf("alerts %v, want %v", alerts, tc.wantAlerts)
 			}
 		})
+	}
+}
+
+// TestMonitorsSchedule checks that a dashboard's monitors are read again
+// only when due (every cache_ttl), the dashboards listed every
+// inventory_ttl, and that a dashboard whose read fails keeps serving its
+// last good monitors while the others are read again.
+func TestMonitorsSchedule(t *testing.T) {
+	var (
+		mu     sync.Mutex
+		now    = testNow
+		broken bool
+	)
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}
+	srv := cloverdxfake.New(cloverdxfake.Options{Now: testNow})
+	url := serve(t, srv, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			fail := broken && strings.Contains(r.URL.Path, "/dashboards/2/monitors")
+			mu.Unlock()
+			if fail {
+				w.WriteHeader(http.StatusInternalServerError)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	c := newClient(t, url, func(tc *config.Target) { tc.CacheTTL, tc.InventoryTTL = 5*time.Minute, time.Hour })
+	c.now = clock
+	dashboards := cloverdxfake.Root + "/api/rest/v1/dashboards"
+	steps := []struct {
+		name          string
+		advance       time.Duration
+		breakIt       bool
+		wantMonitors  int64 // requests to /dashboards… (listing and monitors) that reach the fake
+		wantMonitorsN int   // monitors served
+	}{
+		{"cold: the listing and every dashboard", 0, false, 1 + 3, 7},
+		{"within cache_ttl: nothing", time.Minute, false, 0, 7},
+		{"past cache_ttl: every dashboard, not the listing", 5 * time.Minute, false, 3, 7},
+		{"one dashboard fails (before the fake): the others read, its monitors kept", 5 * time.Minute, true, 2, 7},
+	}
+	for _, s := range steps {
+		mu.Lock()
+		now = now.Add(s.advance)
+		broken = s.breakIt
+		mu.Unlock()
+		before := srv.Faults.RequestsTo(dashboards)
+		snap := fetch(t, c)
+		got := srv.Faults.RequestsTo(dashboards) - before
+		if got != s.wantMonitors {
+			t.Errorf("%s: %d dashboard requests, want %d", s.name, got, s.wantMonitors)
+		}
+		if len(snap.Monitors) != s.wantMonitorsN || snap.Failed(backup.PartMonitors) {
+			t.Errorf("%s: %d monitors (part error %v), want %d", s.name, len(snap.Monitors), snap.PartErrors[backup.PartMonitors], s.wantMonitorsN)
+		}
 	}
 }

@@ -46,6 +46,9 @@ type Client struct {
 	inventories  []httpapi.Reused[[]inventoryItem] // one per assetKinds entry
 	ouReads      httpapi.Reused[map[string]string]
 	policyReads  httpapi.Reused[policyRPOs]
+	// pgBackupReads are the protection-group backups of the read window,
+	// read every inventory_ttl like the inventory they refine.
+	pgBackupReads httpapi.Reused[map[string]pgBackupHistory]
 
 	tasks  taskTracker
 	alerts alertTracker
@@ -54,6 +57,9 @@ type Client struct {
 	// part still reports the error.
 	ouNames map[string]string
 	rpos    policyRPOs
+	// pgBackups is the last good read of the protection-group backups,
+	// kept like ouNames and rpos.
+	pgBackups map[string]pgBackupHistory
 }
 
 // New returns a client for target t. All its requests go through api.
@@ -97,9 +103,10 @@ func New(t config.Target, api *httpapi.Client, logger *slog.Logger, now func() t
 	return c, nil
 }
 
-// Fetch reads the inventory, the tasks, the alerts and the S3
-// instant-access endpoints in parallel and maps them to a snapshot. The
-// inventories, OU names and policies are read again only every
+// Fetch reads the inventory, the protection groups' recent backups, the
+// tasks, the alerts and the S3 instant-access endpoints in parallel and
+// maps them to a snapshot. The inventories, OU names, policies and
+// protection-group backups are read again only every
 // inventory_ttl; the tasks and alerts read only what changed since the
 // previous refresh; the endpoints are listed whole (there are few). Each
 // part fails on its own: a failed read leaves the
@@ -120,6 +127,8 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 		ouErr     error
 		rpos      policyRPOs
 		rpoErr    error
+		pgBackups map[string]pgBackupHistory
+		pgErr     error
 		tasks     []task
 		rechecked map[string]bool
 		taskErr   error
@@ -144,6 +153,11 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	}
 	run(func() { ouNames, ouErr = c.ouReads.Get(ctx, now, c.inventoryTTL, c.fetchOUNames) })
 	run(func() { rpos, rpoErr = c.policyReads.Get(ctx, now, c.inventoryTTL, c.fetchPolicies) })
+	run(func() {
+		pgBackups, pgErr = c.pgBackupReads.Get(ctx, now, c.inventoryTTL, func(ctx context.Context) (map[string]pgBackupHistory, error) {
+			return c.fetchPGBackups(ctx, now)
+		})
+	})
 	run(func() { tasks, rechecked, taskErr = c.fetchTasks(ctx, now) })
 	run(func() { alerts, alertErr = c.fetchAlerts(ctx, now) })
 	run(func() { endpoints, epErr = c.fetchEndpoints(ctx) })
@@ -152,6 +166,7 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	// Tasks first: they refine the assets' last attempts.
 	if taskErr == nil {
 		snap.Jobs, snap.JobsRunning = c.tasks.apply(tasks, rechecked, now, c.lookback, c.logger)
+		snap.JobsQueued = c.tasks.queued()
 	}
 	snap.SetPart(backup.PartJobs, taskErr)
 
@@ -161,8 +176,12 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	if rpoErr == nil {
 		c.rpos = rpos
 	}
+	c.rpos.addIssues(snap)
+	if pgErr == nil {
+		c.pgBackups = pgBackups
+	}
 	invErr := errors.Join(invErrs...)
-	assetsErr := errors.Join(invErr, ouErr, rpoErr)
+	assetsErr := errors.Join(invErr, ouErr, rpoErr, pgErr)
 	snap.Assets = c.assets(inv)
 	if invErr == nil {
 		c.tasks.prune(snap.Assets)

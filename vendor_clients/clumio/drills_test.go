@@ -122,7 +122,7 @@ func TestDrillFailures(t *testing.T) {
 		{name: "restore task fails", setup: func(srv *clumiofake.Server, _ *Client, d *config.RestoreDrill, _ *methodLog) {
 			srv.FailRestores(d.ProtectionGroup, true)
 		}, step: time.Second, want: "ended failed", wantPOST: 1},
-		{name: "timeout while queued", step: 0, timeout: 50 * time.Millisecond, want: "still queued when the drill's timeout passed", wantPOST: 1},
+		{name: "timeout while queued", step: 0, timeout: time.Second, want: "still queued when the drill's timeout passed", wantPOST: 1},
 		{name: "POST refused with errors", setup: refusePOST(http.StatusForbidden,
 			`{"errors":[{"error_code":403,"error_message":"Insufficient permissions to restore"}]}`),
 			step: time.Second, want: "HTTP 403 Forbidden: 403: Insufficient permissions to restore", wantPOST: 1},

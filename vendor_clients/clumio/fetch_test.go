@@ -140,13 +140,16 @@ func TestFetchJobsAndAlerts(t *testing.T) {
 	from := testNow.Add(-c.lookback)
 	wantJobs := map[string]backup.Job{}
 	wantRunning := map[backup.JobType]int{backup.JobBackup: 0, backup.JobRestore: 0, backup.JobSnapshot: 0}
+	wantQueued := maps.Clone(wantRunning)
 	for _, ft := range data.Tasks {
 		if ft.Created.Before(from) {
 			continue // outside the first refresh's window
 		}
 		jt := jobType(ft.Category)
 		switch ft.Status {
-		case "queued", "in_progress", "aborting":
+		case "queued":
+			wantQueued[jt]++
+		case "in_progress", "aborting":
 			wantRunning[jt]++
 		default:
 			if !ft.End.Before(from) {
@@ -168,6 +171,9 @@ func TestFetchJobsAndAlerts(t *testing.T) {
 	}
 	if !maps.Equal(snap.JobsRunning, wantRunning) {
 		t.Errorf("running = %v, want %v", snap.JobsRunning, wantRunning)
+	}
+	if !maps.Equal(snap.JobsQueued, wantQueued) || wantQueued[backup.JobBackup] == 0 {
+		t.Errorf("queued = %v, want %v, a backup among them", snap.JobsQueued, wantQueued)
 	}
 	for _, typ := range []backup.JobType{backup.JobBackup, backup.JobRestore, backup.JobSnapshot} {
 		if wantRunning[typ] == 0 && typ != backup.JobSnapshot {

@@ -164,6 +164,7 @@ func (c *Client) asset(k assetKind, it *inventoryItem) (backup.Asset, bool) {
 		a.LastDuration = h.lastDuration
 	}
 	a.LastRestore = c.tasks.lastRestore[it.ID]
+	c.restoreSignals(k, it, &a)
 	return a, true
 }
 

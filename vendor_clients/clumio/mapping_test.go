@@ -38,9 +38,9 @@ func TestRPOFrequency(t *testing.T) {
 
 func TestPolicyRPO(t *testing.T) {
 	p := policyRPOs{
-		"multi": {ops: []operationRPO{{"aws_ebs_volume_backup", 24 * time.Hour}, {"aws_ebs_volume_aws_snapshot", 4 * time.Hour}, {"protection_group_backup", 12 * time.Hour}}},
-		"other": {activation: activationActivated, ops: []operationRPO{{"mssql_database_backup", 6 * time.Hour}}},
-		"off":   {activation: activationDeactivated, ops: []operationRPO{{"aws_ec2_instance_backup", 6 * time.Hour}}},
+		"multi": {ops: []operationRPO{{opType: "aws_ebs_volume_backup", rpo: 24 * time.Hour}, {opType: "aws_ebs_volume_aws_snapshot", rpo: 4 * time.Hour}, {opType: "protection_group_backup", rpo: 12 * time.Hour}}},
+		"other": {activation: activationActivated, ops: []operationRPO{{opType: "mssql_database_backup", rpo: 6 * time.Hour}}},
+		"off":   {activation: activationDeactivated, ops: []operationRPO{{opType: "aws_ec2_instance_backup", rpo: 6 * time.Hour}}},
 		"none":  {},
 	}
 	for _, tc := range []struct {

@@ -3,6 +3,7 @@ package clumio
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -56,10 +57,15 @@ func readActivation(s string) activation {
 	return activationUnknown
 }
 
-// operationRPO is the tightest RPO of one policy operation.
+// operationRPO is the tightest RPO and the longest retention of one policy
+// operation.
 type operationRPO struct {
 	opType string
 	rpo    time.Duration
+	// retention is 0 when no SLA states one; badRetention holds the
+	// retention_duration values that do not parse (dropped).
+	retention    time.Duration
+	badRetention []string
 }
 
 // fetchPolicies reads every policy definition.
@@ -75,14 +81,22 @@ func (c *Client) fetchPolicies(ctx context.Context) (policyRPOs, error) {
 	for _, pol := range p.Embedded.Items.List {
 		terms := policyTerms{activation: readActivation(pol.ActivationStatus), raw: pol.ActivationStatus}
 		for _, op := range pol.Operations {
-			var best time.Duration
+			o := operationRPO{opType: op.Type}
 			for _, sla := range op.SLAs {
-				if d := sla.RPOFrequency.duration(); d > 0 && (best == 0 || d < best) {
-					best = d
+				if d := sla.RPOFrequency.duration(); d > 0 && (o.rpo == 0 || d < o.rpo) {
+					o.rpo = d
+				}
+				if sla.RetentionDuration == nil {
+					continue
+				}
+				if d, ok := sla.RetentionDuration.retention(); ok {
+					o.retention = max(o.retention, d)
+				} else {
+					o.badRetention = append(o.badRetention, sla.RetentionDuration.String())
 				}
 			}
-			if best > 0 {
-				terms.ops = append(terms.ops, operationRPO{opType: op.Type, rpo: best})
+			if o.rpo > 0 || o.retention > 0 || len(o.badRetention) > 0 {
+				terms.ops = append(terms.ops, o)
 			}
 		}
 		out[pol.ID] = terms
@@ -129,6 +143,9 @@ func (p policyRPOs) rpo(id, opPrefix string) time.Duration {
 	}
 	var matched, tightest time.Duration
 	for _, op := range t.ops {
+		if op.rpo <= 0 {
+			continue
+		}
 		if strings.HasPrefix(op.opType, opPrefix) && (matched == 0 || op.rpo < matched) {
 			matched = op.rpo
 		}
@@ -151,21 +168,8 @@ func (u *unitValue) duration() time.Duration {
 	if u == nil || u.Value <= 0 {
 		return 0
 	}
-	var unit time.Duration
-	switch strings.ToLower(u.Unit) {
-	case "minutes", "minute":
-		unit = time.Minute
-	case "hours", "hour":
-		unit = time.Hour
-	case "days", "day":
-		unit = 24 * time.Hour
-	case "weeks", "week":
-		unit = 7 * 24 * time.Hour
-	case "months", "month":
-		unit = 31 * 24 * time.Hour
-	case "years", "year":
-		unit = 366 * 24 * time.Hour
-	default:
+	unit, ok := unitLength(u.Unit, true)
+	if !ok {
 		return 0
 	}
 	d := u.Value * float64(unit)
@@ -174,4 +178,93 @@ func (u *unitValue) duration() time.Duration {
 		return 0
 	}
 	return time.Duration(d)
+}
+
+// unitLength is the length of one of Clumio's duration units: minutes,
+// hours, days, weeks, months or years (singular accepted). A month and a
+// year are read at their longest (31 and 366 days) or shortest (28 and
+// 365), as the caller's reading must err. ok is false for another unit.
+func unitLength(unit string, longest bool) (time.Duration, bool) {
+	const day = 24 * time.Hour
+	switch strings.ToLower(unit) {
+	case "minutes", "minute":
+		return time.Minute, true
+	case "hours", "hour":
+		return time.Hour, true
+	case "days", "day":
+		return day, true
+	case "weeks", "week":
+		return 7 * day, true
+	case "months", "month":
+		if longest {
+			return 31 * day, true
+		}
+		return 28 * day, true
+	case "years", "year":
+		if longest {
+			return 366 * day, true
+		}
+		return 365 * day, true
+	}
+	return 0, false
+}
+
+// retention returns the longest retention that policy id promises for
+// assets whose operations start with opPrefix (0 when none states one),
+// and the retention values of those operations that do not parse. Unlike
+// the RPO, no other operation's retention stands in: a retention kept for
+// another asset type promises nothing about this one.
+func (p policyRPOs) retention(id, opPrefix string) (time.Duration, []string) {
+	var longest time.Duration
+	var bad []string
+	for _, op := range p[id].ops {
+		if strings.HasPrefix(op.opType, opPrefix) {
+			longest = max(longest, op.retention)
+			bad = append(bad, op.badRetention...)
+		}
+	}
+	return longest, bad
+}
+
+// retention converts a retention_duration. Where duration reads a month
+// and a year at their longest, so that an RPO alert never fires early, a
+// retention reads them at their shortest (28 and 365 days), so that a
+// restore window is never called shorter than the promise when it is not.
+// ok is false for an unknown unit, a value that is not positive, or one
+// past time.Duration.
+func (u *unitValue) retention() (d time.Duration, ok bool) {
+	if u == nil || !(u.Value > 0) {
+		return 0, false
+	}
+	unit, ok := unitLength(u.Unit, false)
+	if !ok {
+		return 0, false
+	}
+	v := u.Value * float64(unit)
+	if v >= math.MaxInt64 {
+		return 0, false
+	}
+	return time.Duration(v), true
+}
+
+// String is the value as the API sent it, for an issue's example.
+func (u *unitValue) String() string {
+	return fmt.Sprintf("%v %s", u.Value, u.Unit)
+}
+
+// issueRetentionUnparsed is the data issue of a retention_duration that does
+// not parse: it is dropped, never served as a retention.
+const issueRetentionUnparsed = "retention_unparsed"
+
+// addIssues reports each retention_duration that does not parse, once per
+// refresh, as long as the policy says it.
+func (p policyRPOs) addIssues(snap *backup.Snapshot) {
+	ids := slices.Sorted(maps.Keys(p))
+	for _, id := range ids {
+		for _, op := range p[id].ops {
+			for _, bad := range op.badRetention {
+				snap.AddIssue(issueRetentionUnparsed, "clumio: policy retention_duration that does not parse (dropped)", id+"/"+op.opType+": "+bad)
+			}
+		}
+	}
 }

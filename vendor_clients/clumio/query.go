@@ -15,6 +15,7 @@ const (
 	opEq       op = "$eq"
 	opIn       op = "$in"
 	opGte      op = "$gte"
+	opGt       op = "$gt"
 	opLte      op = "$lte"
 	opContains op = "$contains"
 )
@@ -56,6 +57,12 @@ func (f Filter) Contains(field, value string) Filter { return f.with(field, opCo
 // Since adds `field $gte t`, with t in RFC 3339 (UTC) as Clumio expects.
 func (f Filter) Since(field string, t time.Time) Filter {
 	return f.with(field, opGte, t.UTC().Format(time.RFC3339))
+}
+
+// After adds `field $gt t`, with t in RFC 3339 (UTC): backup listings take
+// $gt, not $gte, on start_timestamp (clumio.md 1.6).
+func (f Filter) After(field string, t time.Time) Filter {
+	return f.with(field, opGt, t.UTC().Format(time.RFC3339))
 }
 
 // Until adds `field $lte t`, with t in RFC 3339 (UTC).

@@ -48,6 +48,7 @@ var wantAccept = map[string]string{
 	"/datasources/aws/rds-resources":                       "application/api.clumio.aws-rds-resources=v1+json",
 	"/datasources/aws/dynamodb-tables":                     "application/api.clumio.aws-dynamodb-tables=v1+json",
 	"/datasources/protection-groups":                       "application/api.clumio.protection-groups=v1+json",
+	"/backups/protection-groups":                           "application/api.clumio.backup-protection-groups=v1+json",
 	"/restores/protection-groups/instant-access-endpoints": "application/api.clumio.restored-protection-group-instant-access-endpoints=v1+json",
 }
 

@@ -61,10 +61,11 @@ type taskTracker struct {
 	restoresRead bool
 }
 
-// trackedTask is an unfinished task.
+// trackedTask is an unfinished task; queued until it starts.
 type trackedTask struct {
 	jobType backup.JobType
 	created time.Time
+	queued  bool
 }
 
 // assetHistory is what an asset's backup tasks said.
@@ -230,7 +231,7 @@ func (tr *taskTracker) apply(tasks []task, rechecked map[string]bool, now time.T
 				jobs = append(jobs, backup.Job{ID: t.ID, Type: jt, Status: status, End: end})
 			}
 		case status.Active():
-			tr.unfinished[t.ID] = trackedTask{jobType: jt, created: created}
+			tr.unfinished[t.ID] = trackedTask{jobType: jt, created: created, queued: status == backup.StatusQueued}
 		}
 	}
 	// A re-checked task the API no longer returns was deleted or left the
@@ -253,9 +254,25 @@ func (tr *taskTracker) apply(tasks []task, rechecked map[string]bool, now time.T
 		running[jt] = 0
 	}
 	for _, u := range tr.unfinished {
-		running[u.jobType]++
+		if !u.queued {
+			running[u.jobType]++
+		}
 	}
 	return jobs, running
+}
+
+// queued counts the tracked tasks still queued, by type.
+func (tr *taskTracker) queued() map[backup.JobType]int {
+	queued := make(map[backup.JobType]int, len(jobTypes))
+	for _, jt := range jobTypes {
+		queued[jt] = 0
+	}
+	for _, u := range tr.unfinished {
+		if u.queued {
+			queued[u.jobType]++
+		}
+	}
+	return queued
 }
 
 // dropOldestUnfinished forgets the n oldest unfinished tasks.

@@ -123,8 +123,11 @@ func TestIncrementalTasks(t *testing.T) {
 		}
 	}
 	// One running backup finished, one new one is queued.
-	if got, want := second.JobsRunning[backup.JobBackup], first.JobsRunning[backup.JobBackup]; got != want {
-		t.Errorf("running backups %d, want %d", got, want)
+	if got, want := second.JobsRunning[backup.JobBackup]+second.JobsQueued[backup.JobBackup], first.JobsRunning[backup.JobBackup]+first.JobsQueued[backup.JobBackup]; got != want {
+		t.Errorf("running and queued backups %d, want %d", got, want)
+	}
+	if got, want := second.JobsQueued[backup.JobBackup], first.JobsQueued[backup.JobBackup]+1; got != want {
+		t.Errorf("queued backups %d, want %d", got, want)
 	}
 	for _, a := range second.Assets {
 		if a.ID == finishedAsset && (a.LastStatus != backup.StatusSuccess || !a.LastSuccess.Equal(end) || !a.LastAttempt.Equal(end)) {
@@ -145,8 +148,8 @@ func TestTaskStateBounded(t *testing.T) {
 		})
 	}
 	_, running := tr.apply(tasks, nil, testNow, 24*time.Hour, slog.New(slog.DiscardHandler))
-	if len(tr.unfinished) != maxUnfinished || running[backup.JobBackup] != maxUnfinished {
-		t.Errorf("kept %d unfinished (running %d), want %d", len(tr.unfinished), running[backup.JobBackup], maxUnfinished)
+	if queued := tr.queued(); len(tr.unfinished) != maxUnfinished || queued[backup.JobBackup] != maxUnfinished || running[backup.JobBackup] != 0 {
+		t.Errorf("kept %d unfinished (queued %d, running %d), want %d queued", len(tr.unfinished), queued[backup.JobBackup], running[backup.JobBackup], maxUnfinished)
 	}
 	if _, ok := tr.unfinished["t0"]; ok {
 		t.Error("the oldest unfinished task was kept")

@@ -194,6 +194,11 @@ type inventoryItem struct {
 	BackupStatusStats *backupStatusStats `json:"backup_status_stats"`
 	// TotalBackedUpSizeBytes is a protection group's backed-up data.
 	TotalBackedUpSizeBytes *float64 `json:"total_backed_up_size_bytes"`
+	// EarliestAvailableBackupTimestamp is a protection group's oldest
+	// restore point; LastContinuousBackupTimestamp the newest change its
+	// continuous backup captured.
+	EarliestAvailableBackupTimestamp timestamp `json:"earliest_available_backup_timestamp"`
+	LastContinuousBackupTimestamp    timestamp `json:"last_continuous_backup_timestamp"`
 }
 
 // protectionInfo names the policy that protects an asset.
@@ -231,7 +236,8 @@ type policy struct {
 type policyOperation struct {
 	Type string `json:"type"`
 	SLAs []struct {
-		RPOFrequency *unitValue `json:"rpo_frequency"`
+		RPOFrequency      *unitValue `json:"rpo_frequency"`
+		RetentionDuration *unitValue `json:"retention_duration"`
 	} `json:"slas"`
 }
 
@@ -269,11 +275,18 @@ type instantAccessEndpoint struct {
 	ExpiryTimestamp          timestamp `json:"expiry_timestamp"`
 }
 
-// pgBackup is one item of /backups/protection-groups.
+// pgBackup is one item of /backups/protection-groups. A backup exists only
+// if it ran: its object counts say whether it left objects out.
 type pgBackup struct {
-	ID                string    `json:"id"`
-	ProtectionGroupID string    `json:"protection_group_id"`
-	StartTimestamp    timestamp `json:"start_timestamp"`
+	ID                   string    `json:"id"`
+	ProtectionGroupID    string    `json:"protection_group_id"`
+	StartTimestamp       timestamp `json:"start_timestamp"`
+	BackedUpObjectCount  *float64  `json:"backed_up_object_count"`
+	FailedObjectCount    *float64  `json:"failed_object_count"`
+	FailedSizeBytes      *float64  `json:"failed_size_bytes"`
+	MissingObjectCount   *float64  `json:"missing_object_count"`
+	MissingSizeBytes     *float64  `json:"missing_size_bytes"`
+	MaliciousObjectCount *float64  `json:"malicious_object_count"`
 }
 
 // s3AssetBackup is one item of /backups/protection-groups/s3-assets.

@@ -7,7 +7,8 @@ import "time"
 //
 //   - 10 web-01 (Acme): backups, the newest missed, one completed with a
 //     warning result code; report Warning with a "Storage above limit"
-//     warning sent by type id; a consumer limit;
+//     warning sent by type id; a consumer limit; 3 of 1500 files failed
+//     in the newest backup that ran; an outdated client;
 //   - 11 db-02 (Beta): no job at all, a filespace backup; report Ok without
 //     megaBytes; a node that never checked in (no lastAccessTime);
 //   - 12 old-03 (Beta): decommissioned node; report Ignored with an ignored
@@ -18,8 +19,26 @@ import "time"
 //   - 15 run-06 (Reseller): a backup running, a restore queued; report
 //     OkWithWarnings;
 //
-// and business units Reseller (1) > Acme (2, 1 GB storage limit) > Beta (3).
+// and business units Reseller (1) > Acme (2, 1 GB storage limit, 3 nodes of
+// 3 allowed, a 100 GB transfer limit) > Beta (3). Every node's domain keeps
+// backups 30 days, and every consumer's latest restore point is its newest
+// backup that backed data up.
 func Cases(now time.Time) *Data {
+	d := cases(now)
+	for _, c := range d.Consumers {
+		if n := c.Node; n != nil {
+			n.BackupRetentionDays = 30
+			if n.ClientVersion == "" {
+				n.ClientVersion = "8.1.23.0"
+			}
+		}
+		c.LatestRestorePoint = latestBackup(c.Jobs)
+	}
+	return d
+}
+
+// cases is Cases before the fields every case shares.
+func cases(now time.Time) *Data {
 	now = now.UTC()
 	today := now.Truncate(24 * time.Hour)
 	h := func(n float64) time.Time { return now.Add(-time.Duration(n * float64(time.Hour))) }
@@ -31,20 +50,21 @@ func Cases(now time.Time) *Data {
 		RootID: 1,
 		BusinessUnits: []*BusinessUnit{
 			{ID: 1, Name: "Reseller", Created: today.AddDate(-1, 0, 0)},
-			{ID: 2, ParentID: 1, Name: "Acme", StorageLimitGB: 1, Created: today.AddDate(-1, 0, 0)},
+			{ID: 2, ParentID: 1, Name: "Acme", StorageLimitGB: 1, NodeLimit: 3, TransferLimitGB: 100, Created: today.AddDate(-1, 0, 0)},
 			{ID: 3, ParentID: 2, Name: "Beta", Created: today.AddDate(-1, 0, 0)},
 		},
 		WarningTypes: defaultWarningTypes,
 		Consumers: []*Consumer{
 			{
 				ID: 10, BusinessUnitID: 2, Name: "web-01", State: StateActive, LimitHighStorageGB: ptr(2.0),
-				Node: &Node{ID: 100, Name: "WEB-01", LastAccess: h(1),
+				Node: &Node{ID: 100, Name: "WEB-01", LastAccess: h(1), ClientVersion: "7.1.8.0",
 					Filespaces: []Filespace{{ID: 1000, Name: "/", LastBackupStart: h(11), LastBackupEnd: h(10), CapacityMB: 4096}}},
 				Report: &Report{ID: 500, Date: today, Status: Warning, MegaBytes: ptr(1024.0), TransferredBackupMB: ptr(512.0),
 					Warnings: []ReportWarning{{ID: 1, TypeID: 2, Status: Warning, Days: 1, Limit: 2, TypeByID: true}}},
 				Jobs: []Job{
 					done(1001, JobBackup, JobCompleted, 0, h(51), h(50), 100),
-					done(1002, JobBackup, JobCompleted, 4, h(11), h(10), 2048),
+					{ID: 1002, Type: JobBackup, Status: JobCompleted, Result: 4, ScheduledStart: h(11), ActualStart: h(11), Completed: h(10),
+						TransferredMB: ptr(2048.0), ExaminedFiles: 1500, FailedFiles: 3},
 					done(1003, JobRestore, JobCompleted, 0, h(6), h(5), 10),
 					{ID: 1004, Type: JobBackup, Status: JobMissed, ScheduledStart: h(2)},
 				},

@@ -24,7 +24,10 @@ type BusinessUnit struct {
 	Name         string
 	// StorageLimitGB is the unit's storageLimit; 0 means none.
 	StorageLimitGB int
-	Created        time.Time
+	// TransferLimitGB and NodeLimit are its transferLimit and nodeLimit;
+	// 0 means none.
+	TransferLimitGB, NodeLimit int
+	Created                    time.Time
 }
 
 // DataSourceState is a consumer's state. Only {id:3, name:"Active"} is
@@ -53,6 +56,8 @@ type Consumer struct {
 	Report *Report
 	// Jobs are oldest first.
 	Jobs []Job
+	// LatestRestorePoint is latestRestorePoint; zero leaves it out.
+	LatestRestorePoint time.Time
 	// AllowNoActivity is served by the item endpoint only, as the list's
 	// objects are slimmer (cloutility.md 3.3).
 	AllowNoActivity bool
@@ -67,6 +72,10 @@ type Node struct {
 	// field is then absent.
 	LastAccess time.Time
 	Filespaces []Filespace
+	// ClientVersion is tsmClientVersion.name; "" leaves it out.
+	ClientVersion string
+	// BackupRetentionDays is its domain's backupRetention.
+	BackupRetentionDays int
 }
 
 // Filespace is one file space of a node.
@@ -169,7 +178,8 @@ type Job struct {
 	ScheduledStart, ActualStart, Completed time.Time
 	// TransferredMB is nil when the job reports no transfer.
 	TransferredMB *float64
-	FailedFiles   int
+	// ExaminedFiles is left out when 0; FailedFiles is always sent.
+	ExaminedFiles, FailedFiles int
 	// NoDuration leaves `duration` out.
 	NoDuration bool
 }

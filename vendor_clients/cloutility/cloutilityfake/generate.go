@@ -144,13 +144,16 @@ func (g *generator) consumer(i int, p profile, b int) *Consumer {
 	}
 
 	c.Node = &Node{
-		ID:             9000 + i,
-		Name:           strings.ToUpper(name),
-		Locked:         p == locked,
-		Decommissioned: p == decommissioned,
-		LastAccess:     g.now.Add(-time.Duration(g.rng.IntN(6*3600)) * time.Second),
+		ID:                  9000 + i,
+		Name:                strings.ToUpper(name),
+		Locked:              p == locked,
+		Decommissioned:      p == decommissioned,
+		LastAccess:          g.now.Add(-time.Duration(g.rng.IntN(6*3600)) * time.Second),
+		ClientVersion:       clientVersions[i%len(clientVersions)],
+		BackupRetentionDays: 30,
 	}
 	c.Jobs = g.jobs(p)
+	c.LatestRestorePoint = latestBackup(c.Jobs)
 	c.Node.Filespaces = g.filespaces(i, p, c.Jobs)
 	switch p {
 	case neverBackedUp:
@@ -216,7 +219,25 @@ func (g *generator) jobs(p profile) []Job {
 	return jobs
 }
 
-// job generates one completed job of type t scheduled at sched.
+// clientVersions are the Storage Protect client versions the generated
+// nodes run, an outdated one among them.
+var clientVersions = []string{"8.1.23.0", "8.1.21.0", "8.1.23.0", "7.1.8.0"}
+
+// latestBackup is the completion of the newest backup job that backed data
+// up: the consumer's latest restore point.
+func latestBackup(jobs []Job) time.Time {
+	var latest time.Time
+	for _, j := range jobs {
+		if j.Type == JobBackup && (j.Status == JobCompleted || j.Status == JobCompletedWithWarnings) && j.Completed.After(latest) {
+			latest = j.Completed
+		}
+	}
+	return latest
+}
+
+// job generates one completed job of type t scheduled at sched. It
+// examines a number of files derived from its id, not drawn from the
+// random source, so that the rest of the data set stays as it was.
 func (g *generator) job(t JobType, sched time.Time) Job {
 	g.jobSeq++
 	start := sched.Add(time.Duration(g.rng.IntN(300)) * time.Second)
@@ -231,6 +252,7 @@ func (g *generator) job(t JobType, sched time.Time) Job {
 		ScheduledStart: sched,
 		ActualStart:    start,
 		Completed:      end,
+		ExaminedFiles:  2000 + (g.jobSeq*7919)%50000,
 		TransferredMB:  ptr(float64(100+g.rng.IntN(20000)) + 0.25),
 		NoDuration:     g.rng.IntN(10) == 0,
 	}
@@ -324,15 +346,34 @@ func (g *generator) limitBunits(d *Data) {
 			usedMB[b] += *c.Report.MegaBytes
 		}
 	}
+	nodes := activeNodes(d, parent)
 	for i, b := range d.BusinessUnits {
 		usedGB := usedMB[b.ID] / 1024
 		switch {
 		case i == 1:
 			b.StorageLimitGB = max(1, int(usedGB*0.8))
+			b.NodeLimit = max(1, nodes[b.ID]) // every node allowed in use
 		case i%3 == 1:
 			b.StorageLimitGB = int(usedGB*1.3) + 100
+			b.NodeLimit = nodes[b.ID]*2 + 1
+			b.TransferLimitGB = 1000
 		}
 	}
+}
+
+// activeNodes counts each business unit's active nodes, its descendants'
+// included: the use of its nodeLimit.
+func activeNodes(d *Data, parent map[int]int) map[int]int {
+	n := map[int]int{}
+	for _, c := range d.Consumers {
+		if c.State != StateActive || c.Node == nil || c.Node.Locked || c.Node.Decommissioned {
+			continue
+		}
+		for b := c.BusinessUnitID; b != 0; b = parent[b] {
+			n[b]++
+		}
+	}
+	return n
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -74,8 +74,8 @@ func fullBunit(d *Data, b *BusinessUnit) obj {
 		"href":                 bunitHref(b.ID),
 		"name":                 b.Name,
 		"storageLimit":         b.StorageLimitGB,
-		"transferLimit":        0,
-		"nodeLimit":            0,
+		"transferLimit":        b.TransferLimitGB,
+		"nodeLimit":            b.NodeLimit,
 		"billingStorageTypeId": 1,
 		"reportRemotely":       false,
 		"tags":                 []obj{},
@@ -101,6 +101,7 @@ func slimConsumer(c *Consumer) obj {
 	if c.LimitHighStorageGB != nil {
 		o["limitHighStorage"] = *c.LimitHighStorageGB
 	}
+	setDate(o, "latestRestorePoint", c.LatestRestorePoint)
 	return o
 }
 
@@ -139,16 +140,18 @@ func renderNode(c *Consumer) obj {
 		"decommissioned":   n.Decommissioned,
 		"operatingSystem":  "Linux",
 		"syncState":        named(1, "Synchronized"),
-		"domain":           obj{"name": "STANDARD", "backupRetention": 30, "archiveRetention": 365},
+		"domain":           obj{"name": "STANDARD", "backupRetention": n.BackupRetentionDays, "archiveRetention": 365},
 		"filespaces":       fs,
 		"platform":         "Linux x86-64",
-		"tsmClientVersion": obj{"name": "8.1.21.0"},
 		"replicationState": false,
 		"dataSourceState":  named(int(c.State), stateNames[c.State]),
 		"consumer":         obj{"id": c.ID, "href": consumerHref(c)},
 		"createdDate":      date(c.Created),
 		"activatedDate":    date(c.Created),
 		"registeredTime":   c.Created.UTC().Format("2006-01-02T15:04:05"),
+	}
+	if n.ClientVersion != "" {
+		o["tsmClientVersion"] = obj{"name": n.ClientVersion}
 	}
 	if !n.LastAccess.IsZero() {
 		o["lastAccessTime"] = n.LastAccess.UTC().Format("2006-01-02T15:04:05")
@@ -254,6 +257,9 @@ func renderJob(c *Consumer, j Job) obj {
 	setDate(o, "completed", j.Completed)
 	if !j.NoDuration && !j.Completed.IsZero() && !j.ActualStart.IsZero() {
 		o["duration"] = timeSpan(j.Completed.Sub(j.ActualStart))
+	}
+	if j.ExaminedFiles > 0 {
+		o["examinedFiles"] = j.ExaminedFiles
 	}
 	if j.TransferredMB != nil {
 		o["transferredMegaBytes"] = *j.TransferredMB

@@ -234,6 +234,19 @@ func activeStatuses(p profile) []string {
 
 // dashboards are the fixed dashboards: passing, failing and warning
 // monitors at every alert level, over schedules, listeners and services.
+// repeatDashboards returns n dashboards (at least those of base): the base
+// ones, then copies of their monitors under the ids that follow.
+func repeatDashboards(base []Dashboard, n int) []Dashboard {
+	out := base
+	for i := len(base); i < n; i++ {
+		d := base[i%len(base)]
+		d.ID, d.Name = i+1, fmt.Sprintf("%s %d", d.Name, i+1)
+		d.Monitors = slices.Clone(d.Monitors)
+		out = append(out, d)
+	}
+	return out
+}
+
 func dashboards(now time.Time) []Dashboard {
 	failing := func(typ string, id int, name, sandbox, level string, since time.Duration) MonitorItem {
 		return MonitorItem{Type: typ, ID: id, Name: name, Sandbox: sandbox, State: "FAILING", AlertLevel: level,

@@ -46,6 +46,11 @@ type Options struct {
 	// Username and Password are the accepted credentials (default
 	// DefaultUsername and DefaultPassword).
 	Username, Password string
+	// Dashboards is the number of Operations Dashboards; the default and
+	// any number up to three are the three hand-written ones, and more
+	// repeat their monitors under new dashboard ids (ids 1..Dashboards),
+	// for the scale runs of a server with thousands of dashboards.
+	Dashboards int
 	// CSRFProtectionDisabled mirrors the server property
 	// security.csrf.protection.enabled=false: X-Requested-By is then not
 	// required.
@@ -75,6 +80,7 @@ func New(opts Options) *Server {
 	opts.Username = cmp.Or(opts.Username, DefaultUsername)
 	opts.Password = cmp.Or(opts.Password, DefaultPassword)
 	s := &Server{Faults: &fakefault.Injector{}, opts: opts, data: generate(opts.Seed, opts.Scale, opts.Now)}
+	s.data.Dashboards = repeatDashboards(s.data.Dashboards, opts.Dashboards)
 
 	rest := http.NewServeMux()
 	rest.HandleFunc("GET "+Root+"/api/rest/v1/executions", s.executions)

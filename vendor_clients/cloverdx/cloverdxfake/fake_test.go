@@ -198,3 +198,19 @@ func TestEncodings(t *testing.T) {
 		t.Errorf("ISO execution's submitTime is %#v, want a string with an offset", p.Members[1]["submitTime"])
 	}
 }
+
+// TestManyDashboards checks that Options.Dashboards serves that many
+// dashboards, each with its own id and the monitors of a hand-written one.
+func TestManyDashboards(t *testing.T) {
+	s := New(Options{Dashboards: 10})
+	s.Update(func(d *Data) {
+		if len(d.Dashboards) != 10 {
+			t.Fatalf("%d dashboards, want 10", len(d.Dashboards))
+		}
+		for i, db := range d.Dashboards {
+			if db.ID != i+1 || len(db.Monitors) == 0 {
+				t.Errorf("dashboard %d: id %d with %d monitors", i, db.ID, len(db.Monitors))
+			}
+		}
+	})
+}

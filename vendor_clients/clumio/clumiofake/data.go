@@ -105,6 +105,10 @@ type Asset struct {
 	Partial bool
 	// SizeBytes is the EBS size or the protection group's backed-up bytes.
 	SizeBytes int64
+	// EarliestBackup and LastContinuousBackup are a protection group's
+	// earliest_available_backup_timestamp and
+	// last_continuous_backup_timestamp; zero is null.
+	EarliestBackup, LastContinuousBackup time.Time
 }
 
 // Entity is a task's or alert's primary or parent entity.
@@ -157,7 +161,7 @@ const (
 	CaseWarning     Case = "warning"     // latest run partly succeeded; warning alert active
 	CaseNever       Case = "never"       // protected, never backed up
 	CaseUnprotected Case = "unprotected" // no policy
-	CaseRunning     Case = "running"     // a backup task is running now
+	CaseRunning     Case = "running"     // a backup task is running now (some for 8 hours)
 	CaseAborted     Case = "aborted"     // latest backup task was aborted
 	CaseDeleted     Case = "deleted"     // is_deleted: clients must skip it
 	CaseQueued      Case = "queued"      // a backup task is queued now
@@ -216,6 +220,7 @@ func Generate(opts Options) *Data {
 		OUID: root.ID})
 	g.endpoints()
 	g.drillReady()
+	g.protectionGroupBackups()
 	return g.d
 }
 
@@ -224,7 +229,7 @@ func (g *generator) policy(id, name string, rpo Frequency) Policy {
 		Created: g.now.Add(-90 * 24 * time.Hour), Updated: g.now.Add(-10 * 24 * time.Hour)}
 	for _, op := range []string{"aws_ebs_volume_backup", "aws_ec2_instance_backup", "aws_rds_resource_aws_snapshot",
 		"aws_dynamodb_table_backup", "protection_group_backup"} {
-		p.Operations = append(p.Operations, Operation{Type: op, RPO: rpo, Retention: Frequency{"days", 30}})
+		p.Operations = append(p.Operations, Operation{Type: op, RPO: rpo, Retention: Frequency{"days", retentionDays}})
 	}
 	return p
 }
@@ -304,13 +309,19 @@ func (g *generator) asset(i int) {
 			Raised: g.ago(72 * time.Hour), Cleared: g.ago(48 * time.Hour), PrimaryEntity: a.Entity(), OUID: a.OUID})
 	case CaseRunning:
 		ok := g.ago(g.between(rpo+time.Hour, rpo+3*time.Hour))
-		a.LastSuccessfulPolicyStart, a.LastBackup = ok, ok.Add(time.Minute)
-		g.task(a, "backup", "completed", ok, 20*time.Minute)
-		status := "in_progress"
+		status, started := "in_progress", 20*time.Minute
 		if i%2 == 1 {
 			status = "aborting"
 		}
-		g.task(a, "backup", status, g.ago(20*time.Minute), 0)
+		// Stuck: an abort running for 8 hours, where the previous backup,
+		// 10 hours ago, took 20 minutes.
+		stuck := a.PolicyID == PolicyDaily && i%2 == 1
+		if stuck {
+			ok, started = g.ago(10*time.Hour), 8*time.Hour
+		}
+		a.LastSuccessfulPolicyStart, a.LastBackup = ok, ok.Add(time.Minute)
+		g.task(a, "backup", "completed", ok, 20*time.Minute)
+		g.task(a, "backup", status, g.ago(started), 0)
 		if i%3 == 0 {
 			g.task(a, "restore", "in_progress", g.ago(10*time.Minute), 0)
 		}

@@ -43,7 +43,9 @@ type Options struct {
 	// (default finance, engineering, retail).
 	OUs []string
 	// Clock is the time that moves the instant-access endpoints through
-	// their statuses (default: Now, advancing in real time).
+	// their statuses and, when set, the present that backup statuses and
+	// deletion times are computed at (default: Now, advancing in real time,
+	// with statuses computed at Now).
 	Clock func() time.Time
 }
 
@@ -68,10 +70,14 @@ type Server struct {
 	// Faults injects latency and errors in front of every request.
 	Faults *fakefault.Injector
 
-	token   string
-	now     time.Time
-	clock   func() time.Time
-	handler http.Handler
+	token string
+	now   time.Time
+	clock func() time.Time
+	// statusAtClock computes backup statuses at the clock rather than at
+	// now: set by an explicit Options.Clock, so that a simulation moving
+	// the clock forward sees assets age.
+	statusAtClock bool
+	handler       http.Handler
 
 	mu   sync.RWMutex
 	data *Data
@@ -102,7 +108,7 @@ func New(opts Options) *Server {
 	opts = opts.withDefaults()
 	s := NewWithData(Generate(opts), opts.Token, opts.Now)
 	if opts.Clock != nil {
-		s.clock = opts.Clock
+		s.clock, s.statusAtClock = opts.Clock, true
 	}
 	return s
 }
@@ -190,4 +196,13 @@ func (s *Server) visibleOUs(r *http.Request) (map[string]bool, bool) {
 		}
 	}
 	return visible, true
+}
+
+// present is the time backup statuses are computed at: the clock when one
+// was given, else the data set's now.
+func (s *Server) present() time.Time {
+	if s.statusAtClock {
+		return s.clock()
+	}
+	return s.now
 }

@@ -235,6 +235,30 @@ func TestBackupStatusNeedsLookback(t *testing.T) {
 	}
 }
 
+// An explicit clock is the present of backup statuses, so that a simulation
+// that moves it sees an asset's last success leave the lookback window;
+// without one, statuses stay computed at Now.
+func TestBackupStatusFollowsAnExplicitClock(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		clock func() time.Time
+		want  string
+	}{
+		{"no clock: statuses at Now", nil, "success"},
+		{"clock at Now", func() time.Time { return testNow }, "success"},
+		{"clock two days on", func() time.Time { return testNow.Add(48 * time.Hour) }, "no_backup"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := New(Options{Seed: 1, Scale: 5, Now: testNow, Clock: tc.clock})
+			_, body := get(t, s, "/datasources/aws/ebs-volumes?lookback_days=1")
+			item := body["_embedded"].(map[string]any)["items"].([]any)[0].(map[string]any)
+			if got := item["backup_status_info"].(map[string]any)["backup_status"]; got != tc.want {
+				t.Errorf("backup_status %v, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
 func BenchmarkGenerate10k(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {

@@ -223,7 +223,7 @@ func (s *Server) backupStatus(a *Asset, days int) string {
 	if days <= 0 || a.ProtectionStatus == "unsupported" {
 		return "unknown"
 	}
-	from := s.now.Add(-time.Duration(days) * 24 * time.Hour)
+	from := s.present().Add(-time.Duration(days) * 24 * time.Hour)
 	in := func(t time.Time) bool { return !t.IsZero() && !t.Before(from) }
 	switch {
 	case in(a.LastFailedPolicyStart) && a.LastFailedPolicyStart.After(a.LastSuccessfulPolicyStart):
@@ -271,6 +271,9 @@ type assetJSON struct {
 	TotalBackedUpSizeBytes   *int64           `json:"total_backed_up_size_bytes,omitempty"`
 	TotalBackedUpObjectCount *int64           `json:"total_backed_up_object_count,omitempty"`
 	Version                  *int             `json:"version,omitempty"`
+	// Written (null when unset) for protection groups only.
+	EarliestAvailableBackupTimestamp **string `json:"earliest_available_backup_timestamp,omitempty"`
+	LastContinuousBackupTimestamp    **string `json:"last_continuous_backup_timestamp,omitempty"`
 }
 
 type protectionJSON struct {
@@ -316,7 +319,7 @@ func (s *Server) assetRenderer(days int) func(*Asset) any {
 			out.Name = &a.Name
 		}
 		if a.Deleted {
-			out.DeletionTimestamp = tsPtr(s.now.Add(-24 * time.Hour))
+			out.DeletionTimestamp = tsPtr(s.present().Add(-24 * time.Hour))
 		} else {
 			out.ProtectionStatus = &a.ProtectionStatus
 		}
@@ -341,6 +344,8 @@ func (s *Server) assetRenderer(days int) func(*Asset) any {
 			objects := a.SizeBytes / (1 << 20)
 			out.BackupStatusStats, out.BucketCount, out.Version = stats, &buckets, &version
 			out.TotalBackedUpSizeBytes, out.TotalBackedUpObjectCount = &a.SizeBytes, &objects
+			earliest, continuous := tsPtr(a.EarliestBackup), tsPtr(a.LastContinuousBackup)
+			out.EarliestAvailableBackupTimestamp, out.LastContinuousBackupTimestamp = &earliest, &continuous
 			return out
 		}
 		supported := a.ProtectionStatus != "unsupported"

@@ -38,6 +38,9 @@ type PGBackup struct {
 	Region                                                        string
 	OUID                                                          string
 	Start, Expiration                                             time.Time
+	// Objects counts the backup's objects; the zero value is a clean
+	// backup of 1000 objects.
+	Objects ObjectCounts
 }
 
 // drillReady gives the first healthy protection group three daily backups,
@@ -96,7 +99,10 @@ func (s *Server) listPGBackups(w http.ResponseWriter, r *http.Request, visible m
 			"_etag": "etag-" + b.ID, "_links": selfLinks("/backups/protection-groups/" + b.ID),
 			"id": b.ID, "protection_group_id": b.ProtectionGroupID, "protection_group_name": b.ProtectionGroupName,
 			"protection_group_version": 1, "start_timestamp": tsPtr(b.Start), "expiration_timestamp": tsPtr(b.Expiration),
-			"type": "clumio_backup", "backed_up_object_count": 1000, "failed_object_count": 0,
+			"type": "clumio_backup", "backed_up_object_count": b.Objects.backedUp(), "backed_up_size_bytes": b.Objects.backedUp() << 20,
+			"failed_object_count": b.Objects.Failed, "failed_size_bytes": b.Objects.FailedBytes,
+			"missing_object_count": b.Objects.Missing, "missing_size_bytes": b.Objects.MissingBytes,
+			"malicious_object_count": b.Objects.Malicious, "malicious_objects_list_link": maliciousLink(b),
 		}
 	})
 }

@@ -132,10 +132,6 @@ the value.
 {{- if and (or .Values.webConfig.tls .Values.webConfig.basicAuth) (not .Values.webConfig.existingSecret) }}
 {{- fail "webConfig.existingSecret: webConfig.tls or webConfig.basicAuth is on; name the existing Secret that holds the web config" }}
 {{- end }}
-{{- $job := printf "job=%q" .Values.serviceMonitor.jobName }}
-{{- if and .Values.prometheusRule.enabled .Values.serviceMonitor.enabled (not (contains $job (.Files.Get "files/backup_exporter.rules.yml"))) }}
-{{- fail (printf "serviceMonitor.jobName: the rules select no %s, so BackupExporterDown and BackupExporterAbsent would stay silent; keep the rules' job name or ship your own rules" $job) }}
-{{- end }}
 {{- if and .Values.webConfig.basicAuth (not .Values.probes.healthPort) (not .Values.probes.httpHeaders) }}
 {{- fail "probes.httpHeaders: webConfig.basicAuth is on and probes.healthPort is 0, so the kubelet's probes go to the main listener, where exporter-toolkit asks them for credentials too; set probes.healthPort, or an Authorization header of a user that the web config accepts" }}
 {{- end }}

@@ -1,0 +1,75 @@
+package backtest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/backup-exporter/backup_exporter/vendor_clients/cloutility/cloutilityfake"
+)
+
+// The simulated estate starts healthy: every target is up, every kept
+// asset is served, protected, within its RPO and last succeeded.
+func TestEstateStartsHealthy(t *testing.T) {
+	sc := &Scenario{Start: t0, Duration: Duration(time.Hour), Seed: 1, Scale: 20, CacheTTL: Duration(time.Minute)}
+	s, err := newSimulation(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	if err := s.learnTenants(); err != nil {
+		t.Fatal(err)
+	}
+	mfs, _ := s.running[0].exp.Scrape(context.Background()).Gather()
+	served := map[string]map[string]float64{}
+	for _, mf := range mfs {
+		for _, m := range mf.Metric {
+			l := labelMap(m.Label)
+			key := l["target"] + "/" + l["asset_id"]
+			if l["status"] != "" {
+				key += "/" + l["status"]
+			}
+			if served[mf.GetName()] == nil {
+				served[mf.GetName()] = map[string]float64{}
+			}
+			served[mf.GetName()][key] = m.GetGauge().GetValue()
+		}
+	}
+	for _, target := range s.targets {
+		if got := served["backup_up"][target+"/"]; got != 1 {
+			t.Errorf("%s: backup_up %v, want 1", target, got)
+		}
+		if len(s.assets[target]) < 2 {
+			t.Errorf("%s: %d healthy assets kept, want a few", target, len(s.assets[target]))
+		}
+		for _, a := range s.assets[target] {
+			key := target + "/" + a.id
+			if served["backup_asset_protected"][key] != 1 {
+				t.Errorf("%s: not protected", key)
+			}
+			if _, ok := served["backup_asset_last_status"][key+"/success"]; !ok {
+				t.Errorf("%s: last status is not success", key)
+			}
+			age := t0.Sub(time.Unix(int64(served["backup_asset_last_success_timestamp_seconds"][key]), 0))
+			if rpo := served["backup_asset_rpo_seconds"][key]; age.Seconds() > rpo {
+				t.Errorf("%s: last success %s ago, past its RPO of %gs", key, age, rpo)
+			}
+		}
+	}
+}
+
+// A vendor that answers with no inventory still runs its backups: once the
+// inventory is back, the asset shows the backup it ran meanwhile.
+func TestBackupsRunWhileTheInventoryIsHidden(t *testing.T) {
+	f := newCloutilityFake(1, 20, NewClock(t0))
+	a := f.assets()[0]
+	f.setInventoryEmpty(true)
+	f.backup(a, t0.Add(time.Hour), false, 100)
+	f.setInventoryEmpty(false)
+	f.srv.Update(func(d *cloutilityfake.Data) {
+		last := lastBackup(f.consumer(d, a))
+		if last == nil || !last.Completed.Equal(t0.Add(time.Hour)) || last.Status != cloutilityfake.JobFailed {
+			t.Errorf("latest backup %+v, want the failed one of %s", last, t0.Add(time.Hour))
+		}
+	})
+}
