@@ -35,7 +35,9 @@ var historyBound = map[string]bool{
 	"BackupStorageFillingUp": true,
 	"asset:backup_asset_last_transferred_bytes:median_over_time7d": true,
 	"asset:backup_asset_size_bytes:median_over_time7d":             true,
-	"BackupRestoreDrillStale":                                      true,
+	// The largest transfer of the day a week ago.
+	"asset:backup_asset_last_transferred_bytes:max_over_time1d_offset6d12h": true,
+	"BackupRestoreDrillStale": true,
 	// A day of restore points before it can say they moved.
 	"BackupRestoreWindowShort": true,
 }
