@@ -20,12 +20,15 @@ import (
 
 // shardedTargets are appended to scripts/demo.yml for the sharded setup: a
 // target whose token is refused (401s) and one whose login is refused
-// (Cloutility's failed logins), the two ways BackupAuthFailing fires.
+// (Cloutility's failed logins), the two ways BackupAuthFailing fires. They
+// refresh at every probe, so that increase() sees their refused requests
+// grow within seconds, not a default cache_ttl.
 const shardedTargets = `
   - name: clumio-badtoken
     vendor: clumio
     url: http://${CLUMIO_ADDR}
     bearer_token: ${BAD_TOKEN}
+    cache_ttl: 1s
   - name: cloutility-badpassword
     vendor: cloutility
     url: http://${CLOUTILITY_ADDR}
@@ -33,6 +36,7 @@ const shardedTargets = `
     origin: https://monitoring.example.com
     username: monitor@example.com
     password: ${BAD_TOKEN}
+    cache_ttl: 1s
 `
 
 // shardedFiring are, per alert that joins the exporter's self metrics with
