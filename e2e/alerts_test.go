@@ -53,6 +53,9 @@ var historyBound = map[string]bool{
 var compress = strings.NewReplacer("[1d]", "[60s]", "[6h]", "[60s]", "offset 1d", "offset 30s", "offset 6h", "offset 30s",
 	"[5m]", "[60s]", "[30m]", "[60s]", "[1h]", "[60s]", "[3d]", "[60s]", "[30d]", "[60s]",
 	"[7d]", "[10m]", "offset 3d", "offset 30s", "offset 6d12h", "offset 30s", "[30d:1h]", "[60s:1s]",
+	// A series recorded once an hour and read over two hours (an hourly
+	// size baseline); e2eRules runs its group every second.
+	"[2h]", "[60s]",
 	// A drill runs once an hour at most: a drill configured for any time
 	// without a success stands for one configured for two intervals.
 	"> 2 * max without (instance) (last_over_time(backup_restore_drill_interval_seconds[10m]))", "> 0 * max without (instance) (last_over_time(backup_restore_drill_interval_seconds[10m]))").Replace
