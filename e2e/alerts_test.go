@@ -834,7 +834,7 @@ func expectedAlerts(early, e *exposition, exporter, deadExporter string) (x expe
 	}
 
 	e.each("backup_alerts_active", func(l map[string]string, v float64) {
-		if l["severity"] == "critical" && v > 0 {
+		if (l["severity"] == "critical" || l["severity"] == "error") && v > 0 {
 			x.add("BackupVendorCriticalAlert", l["target"]+"/"+l["alert_type"])
 		}
 	})
