@@ -14,8 +14,11 @@ import (
 // ruleFile is the part of a Prometheus rule file the backtest reads.
 type ruleFile struct {
 	Groups []struct {
-		Name  string `yaml:"name"`
-		Rules []rule `yaml:"rules"`
+		Name string `yaml:"name"`
+		// Interval is the group's evaluation interval (0: the default,
+		// a minute); each of its recording rules is backfilled at it.
+		Interval model.Duration `yaml:"interval"`
+		Rules    []rule         `yaml:"rules"`
 	} `yaml:"groups"`
 }
 
@@ -27,6 +30,9 @@ type rule struct {
 	For           model.Duration    `yaml:"for,omitempty"`
 	KeepFiringFor model.Duration    `yaml:"keep_firing_for,omitempty"`
 	Labels        map[string]string `yaml:"labels,omitempty"`
+	// interval is the evaluation interval of the rule's group (0: a
+	// minute), so that an hourly group's rules are backfilled hourly.
+	interval model.Duration
 }
 
 // rules are a rule file's recording rules, level by level (a rule of level
@@ -58,6 +64,7 @@ func loadRules(path string) (*rules, error) {
 	var recording []rule
 	for _, g := range f.Groups {
 		for _, rl := range g.Rules {
+			rl.interval = g.Interval
 			for _, id := range identifier.FindAllString(rl.Expr, -1) {
 				r.names[id] = true
 			}
@@ -108,15 +115,31 @@ func (r *rules) reads(family string) bool {
 	return false
 }
 
-// writeLevel writes level i's recording rules as a rule file.
+// writeLevel writes level i's recording rules as a rule file, one group
+// per evaluation interval of the groups they came from, so that promtool
+// evaluates each rule as often as Prometheus would (an hourly baseline
+// once an hour, not every minute).
 func (r *rules) writeLevel(path string, i int) error {
 	type group struct {
-		Name  string `yaml:"name"`
-		Rules []rule `yaml:"rules"`
+		Name     string         `yaml:"name"`
+		Interval model.Duration `yaml:"interval,omitempty"`
+		Rules    []rule         `yaml:"rules"`
 	}
-	out := struct {
+	var out struct {
 		Groups []group `yaml:"groups"`
-	}{Groups: []group{{Name: fmt.Sprintf("level%d", i), Rules: r.levels[i]}}}
+	}
+	for _, rl := range r.levels[i] {
+		j := slices.IndexFunc(out.Groups, func(g group) bool { return g.Interval == rl.interval })
+		if j < 0 {
+			name := fmt.Sprintf("level%d", i)
+			if rl.interval != 0 {
+				name += "_every_" + rl.interval.String()
+			}
+			out.Groups = append(out.Groups, group{Name: name, Interval: rl.interval})
+			j = len(out.Groups) - 1
+		}
+		out.Groups[j].Rules = append(out.Groups[j].Rules, rl)
+	}
 	data, err := yaml.Marshal(out)
 	if err != nil {
 		return err

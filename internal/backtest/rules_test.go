@@ -1,9 +1,15 @@
 package backtest
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
 )
 
 func TestRulesSortIntoLevelsAndSkip(t *testing.T) {
@@ -46,5 +52,46 @@ func TestRulesSortIntoLevelsAndSkip(t *testing.T) {
 				t.Error("reads: backup_up is read, backup_jobs is not")
 			}
 		})
+	}
+}
+
+// An hourly group's rules are backfilled hourly: the level files keep each
+// rule's group interval, and the minute groups' rules stay without one.
+func TestWriteLevelKeepsGroupIntervals(t *testing.T) {
+	rs, err := loadRules("testdata/intervals.rules.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"level0 0s", "m:raw:sum", "level0_every_1h 1h0m0s", "h:raw:last1h"},
+		{"level1_every_1h 1h0m0s", "h:from_m:avg1h"},
+		{"level2 0s", "m:from_hourly:ratio"},
+	}
+	if len(rs.levels) != len(want) {
+		t.Fatalf("%d levels, want %d", len(rs.levels), len(want))
+	}
+	for i := range rs.levels {
+		path := filepath.Join(t.TempDir(), "level.yml")
+		if err := rs.writeLevel(path, i); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f ruleFile
+		if err := yaml.Unmarshal(data, &f); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, g := range f.Groups {
+			got = append(got, fmt.Sprintf("%s %s", g.Name, time.Duration(g.Interval)))
+			for _, rl := range g.Rules {
+				got = append(got, rl.Record)
+			}
+		}
+		if !slices.Equal(got, want[i]) {
+			t.Errorf("level %d: %q, want %q", i, got, want[i])
+		}
 	}
 }
