@@ -164,6 +164,35 @@ func (rl rule) durations() (time.Duration, time.Duration) {
 	return time.Duration(rl.For), time.Duration(rl.KeepFiringFor)
 }
 
+// pruneUnread removes the recording rules that no alert reads, directly or
+// through other rules (those recorded for dashboards), and returns their
+// names: backfilling them over a month costs minutes and scores nothing.
+func (r *rules) pruneUnread() []string {
+	read := map[string]bool{}
+	mark := func(expr string) {
+		for _, id := range identifier.FindAllString(expr, -1) {
+			read[id] = true
+		}
+	}
+	for _, a := range r.alerts {
+		mark(a.Expr)
+	}
+	// A rule reads only rules of lower levels: from the top level down,
+	// every reader is marked before what it reads is looked at.
+	var out []string
+	for i := len(r.levels) - 1; i >= 0; i-- {
+		r.levels[i] = slices.DeleteFunc(r.levels[i], func(rl rule) bool {
+			if read[rl.Record] {
+				mark(rl.Expr)
+				return false
+			}
+			out = append(out, rl.Record)
+			return true
+		})
+	}
+	return out
+}
+
 // skip removes the recording rules whose names re matches, and the alerts
 // and rules that read them, and returns what it removed.
 func (r *rules) skip(re *regexp.Regexp) []string {

@@ -95,3 +95,44 @@ func TestWriteLevelKeepsGroupIntervals(t *testing.T) {
 		}
 	}
 }
+
+// The recording rules no alert reads, even through other rules, are not
+// backfilled; those an alert reads through another rule are.
+func TestPruneUnreadKeepsWhatAlertsRead(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rules.yml")
+	err := os.WriteFile(path, []byte(`groups:
+  - name: g
+    rules:
+      - record: dashboard:only:sum
+        expr: sum(backup_up)
+      - record: dashboard:from_only:ratio
+        expr: dashboard:only:sum / 2
+      - record: alert:base:sum
+        expr: sum(backup_assets)
+      - record: alert:read:ratio
+        expr: alert:base:sum / 2
+      - alert: ReadsRatio
+        expr: alert:read:ratio > 1
+`), 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := loadRules(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pruned := rs.pruneUnread()
+	slices.Sort(pruned)
+	if want := []string{"dashboard:from_only:ratio", "dashboard:only:sum"}; !slices.Equal(pruned, want) {
+		t.Errorf("pruned %q, want %q", pruned, want)
+	}
+	var kept []string
+	for _, l := range rs.levels {
+		for _, rl := range l {
+			kept = append(kept, rl.Record)
+		}
+	}
+	if want := []string{"alert:base:sum", "alert:read:ratio"}; !slices.Equal(kept, want) {
+		t.Errorf("kept %q, want %q", kept, want)
+	}
+}
