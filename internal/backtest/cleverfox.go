@@ -64,6 +64,16 @@ func newCleverfoxFake(seed uint64, scale int, clock *Clock) *cleverfoxFake {
 			f.kept = append(f.kept, sa)
 		}
 		d.Jobs = jobs
+		// Every current subscription stays paid for beyond any run, with
+		// room for many more devices, and the canceled ones beside them
+		// are gone: a trial ending, a lapse or a quota near its limit would
+		// fire alerts no incident explains.
+		d.Subscriptions = slices.DeleteFunc(d.Subscriptions, func(sub cleverfoxfake.Subscription) bool { return sub.Inactive })
+		for i := range d.Subscriptions {
+			sub := &d.Subscriptions[i]
+			sub.Status, sub.PeriodEnd = "Active", start.AddDate(1, 0, 0)
+			sub.AdditionalDevice += 1000
+		}
 		d.Logs = slices.DeleteFunc(d.Logs, func(l cleverfoxfake.Log) bool { return !keep[l.JobID] || l.Status != "Completed" })
 		d.Devices = slices.DeleteFunc(d.Devices, func(dev cleverfoxfake.Device) bool {
 			return !slices.ContainsFunc(jobs, func(j cleverfoxfake.Job) bool { return j.DeviceID == dev.ID })

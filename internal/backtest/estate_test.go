@@ -73,3 +73,50 @@ func TestBackupsRunWhileTheInventoryIsHidden(t *testing.T) {
 		}
 	})
 }
+
+// CleverFox's subscriptions stay healthy over a month: none lapsed, none
+// ending within the week, none near its device limit (the month's first
+// run fired BackupSubscriptionLapsed, BackupSubscriptionEndingSoon and
+// BackupQuotaNearLimit on the fake's own data).
+func TestCleverfoxSubscriptionsStayHealthy(t *testing.T) {
+	sc := &Scenario{Start: t0, Duration: Duration(time.Hour), Seed: 1, Scale: 60, CacheTTL: Duration(time.Minute)}
+	s, err := newSimulation(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	later := t0.Add(30 * 24 * time.Hour)
+	s.clock.Set(later)
+	mfs, _ := s.running[0].exp.Scrape(context.Background()).Gather()
+	values := map[string]map[string]float64{}
+	for _, mf := range mfs {
+		for _, m := range mf.Metric {
+			l := labelMap(m.Label)
+			if l["vendor"] != "cleverfox" || l["subscription_id"] == "" {
+				continue
+			}
+			if values[mf.GetName()] == nil {
+				values[mf.GetName()] = map[string]float64{}
+			}
+			values[mf.GetName()][l["subscription_id"]+"/"+l["status"]] = m.GetGauge().GetValue()
+		}
+	}
+	if len(values["backup_cleverfox_subscription_lapsed"]) == 0 {
+		t.Fatal("no subscription served")
+	}
+	for key, v := range values["backup_cleverfox_subscription_lapsed"] {
+		if v != 0 {
+			t.Errorf("subscription %s lapsed 30 days in", key)
+		}
+	}
+	for key, v := range values["backup_cleverfox_subscription_expiry_timestamp_seconds"] {
+		if time.Unix(int64(v), 0).Before(later.Add(7 * 24 * time.Hour)) {
+			t.Errorf("subscription %s ends %s, within a week of day 30", key, time.Unix(int64(v), 0).UTC())
+		}
+	}
+	for key, limit := range values["backup_cleverfox_device_limit"] {
+		if used := values["backup_cleverfox_devices"][key]; limit > 0 && used >= 0.9*limit {
+			t.Errorf("subscription %s: %g of %g devices", key, used, limit)
+		}
+	}
+}
