@@ -2,6 +2,7 @@ package backtest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -9,9 +10,16 @@ import (
 )
 
 // The simulated estate starts healthy: every target is up, every kept
-// asset is served, protected, within its RPO and last succeeded.
+// asset is served, protected, on an active policy, within its RPO and last
+// succeeded; at the short scenario's scale and at the month's.
 func TestEstateStartsHealthy(t *testing.T) {
-	sc := &Scenario{Start: t0, Duration: Duration(time.Hour), Seed: 1, Scale: 20, CacheTTL: Duration(time.Minute)}
+	for _, scale := range []int{20, 60} {
+		t.Run(fmt.Sprintf("scale %d", scale), func(t *testing.T) { testEstateStartsHealthy(t, scale) })
+	}
+}
+
+func testEstateStartsHealthy(t *testing.T, scale int) {
+	sc := &Scenario{Start: t0, Duration: Duration(time.Hour), Seed: 1, Scale: scale, CacheTTL: Duration(time.Minute)}
 	s, err := newSimulation(sc)
 	if err != nil {
 		t.Fatal(err)
@@ -46,6 +54,9 @@ func TestEstateStartsHealthy(t *testing.T) {
 			key := target + "/" + a.id
 			if served["backup_asset_protected"][key] != 1 {
 				t.Errorf("%s: not protected", key)
+			}
+			if active, ok := served["backup_asset_policy_active"][key]; ok && active != 1 {
+				t.Errorf("%s: its policy is not active", key)
 			}
 			if _, ok := served["backup_asset_last_status"][key+"/success"]; !ok {
 				t.Errorf("%s: last status is not success", key)
