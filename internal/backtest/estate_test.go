@@ -61,6 +61,11 @@ func testEstateStartsHealthy(t *testing.T, scale int) {
 			if _, ok := served["backup_asset_last_status"][key+"/success"]; !ok {
 				t.Errorf("%s: last status is not success", key)
 			}
+			// The late-backups incidents play on CleverFox and Cloutility:
+			// a run late by lateBy must stay within the RPO there.
+			if rpo := served["backup_asset_rpo_seconds"][key]; (target == "cleverfox" || target == "cloutility") && rpo < (a.period+lateBy).Seconds() {
+				t.Errorf("%s: RPO %gs, under its period %s and a late run's %s", key, rpo, a.period, lateBy)
+			}
 			age := t0.Sub(time.Unix(int64(served["backup_asset_last_success_timestamp_seconds"][key]), 0))
 			if rpo := served["backup_asset_rpo_seconds"][key]; age.Seconds() > rpo {
 				t.Errorf("%s: last success %s ago, past its RPO of %gs", key, age, rpo)
