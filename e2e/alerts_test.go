@@ -320,7 +320,7 @@ func TestDashboardsAndAlerts(t *testing.T) {
 
 // perAssetAlerts are the alerts that name one asset.
 var perAssetAlerts = []string{"BackupRPOViolated", "BackupNeverSucceeded", "BackupLastRunFailed", "BackupAgentNotSeen", "BackupSizeAnomaly", "BackupRestoreNotTested", "BackupPolicyDeactivated",
-	"BackupMaliciousObjects", "BackupPartialBackups", "BackupRestoreWindowShort", "BackupContinuousBackupLagging", "BackupRunningTooLong", "BackupQueuedTooLong", "BackupAssetDataStale"}
+	"BackupMaliciousObjects", "BackupPartialBackups", "BackupRestoreWindowShort", "BackupContinuousBackupLagging", "BackupRunningTooLong", "BackupQueuedTooLong"}
 
 func groupFiring(all []promAlert) map[string][]promAlert {
 	out := map[string][]promAlert{}
@@ -335,9 +335,8 @@ func groupFiring(all []promAlert) map[string][]promAlert {
 // noLiveScenario are the alerts the live simulator has no incident for:
 // they need a day of history (a target or assets that vanished, protection
 // lost), data the simulator never sends (invalid items, more assets than
-// max_assets), an objective override below 0.9306, every exporter of the
-// job down, or an asset of a fan-out target whose reads fail for 3 x
-// cache_ttl while the others are read. alerts/tests proves each of them.
+// max_assets), an objective override below 0.9306, or every exporter of the
+// job down. alerts/tests proves each of them.
 var noLiveScenario = map[string]bool{
 	"BackupExporterAbsent":     true,
 	"BackupExporterDown":       true,
@@ -347,7 +346,6 @@ var noLiveScenario = map[string]bool{
 	"BackupAssetsDropped":      true,
 	"BackupProtectionLost":     true,
 	"BackupSLOObjectiveTooLow": true,
-	"BackupAssetDataStale":     true,
 }
 
 func missingAlerts(rules []alerts.Rule, firing map[string][]promAlert) []string {
