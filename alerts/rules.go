@@ -21,6 +21,9 @@ var File []byte
 type Rule struct {
 	// Group is the name of the rule group.
 	Group string `yaml:"-"`
+	// Interval is the group's evaluation interval; empty for Prometheus'
+	// global one.
+	Interval string `yaml:"-"`
 	// Alert is the alert name; empty for a recording rule.
 	Alert string `yaml:"alert"`
 	// Record is the recorded series name; empty for an alerting rule.
@@ -49,8 +52,9 @@ func (r Rule) Name() string {
 // ruleFile mirrors the part of Prometheus' rule file format that File uses.
 type ruleFile struct {
 	Groups []struct {
-		Name  string `yaml:"name"`
-		Rules []Rule `yaml:"rules"`
+		Name     string `yaml:"name"`
+		Interval string `yaml:"interval"`
+		Rules    []Rule `yaml:"rules"`
 	} `yaml:"groups"`
 }
 
@@ -65,7 +69,7 @@ func Rules() ([]Rule, error) {
 	var rules []Rule
 	for _, g := range f.Groups {
 		for _, r := range g.Rules {
-			r.Group = g.Name
+			r.Group, r.Interval = g.Name, g.Interval
 			rules = append(rules, r)
 		}
 	}

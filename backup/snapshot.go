@@ -232,7 +232,12 @@ type DrillResult struct {
 	Outcome DrillOutcome
 	// Message says why a run failed or was skipped; the engine redacts it.
 	Message string
-	// Restored is, for a skipped run, when the existing drill restore that
-	// made it skip succeeded; zero when it has not (yet).
+	// Restored is when the newest earlier run of the drill that is known to
+	// have succeeded did, as the vendor's records of the drill's restores
+	// say (after a restart as before it); zero when none is known.
 	Restored time.Time
+	// LastRun is when the newest earlier run of the drill started, as the
+	// vendor's records say; zero when none is known. A skipped run is
+	// skipped because it is less than the drill's interval ago.
+	LastRun time.Time
 }

@@ -123,18 +123,23 @@ func (r *drillRunner) runDue(ctx context.Context) time.Time {
 		}
 		end := r.now()
 		msg := r.redact(res.Message)
+		// A skipped run's drill ran less than every ago, maybe before a
+		// restart: the next run is due every after that one.
+		if every := time.Duration(d.Every); res.Outcome == backup.DrillSkipped && res.LastRun.After(start.Add(-every)) {
+			r.next[i] = res.LastRun.Add(every)
+		}
 		r.record(i, func(s *drillState) {
 			s.status = string(res.Outcome)
 			s.total[res.Outcome]++
+			// The earlier runs the vendor knows of, before a restart too.
+			if res.Restored.After(s.lastSuccess) {
+				s.lastSuccess = res.Restored
+			}
 			switch res.Outcome {
 			case backup.DrillSuccess:
 				s.lastSuccess, s.lastDuration = end, backup.Duration(end.Sub(start))
 			case backup.DrillFailed:
 				s.lastDuration = backup.Duration(end.Sub(start))
-			case backup.DrillSkipped:
-				if res.Restored.After(s.lastSuccess) {
-					s.lastSuccess = res.Restored
-				}
 			}
 		})
 		switch res.Outcome {

@@ -83,6 +83,44 @@ func TestDrillSchedule(t *testing.T) {
 	assertGolden(t, drillCollector{r}, "drills.prom")
 }
 
+// TestDrillRunnerKnowsRunsBeforeARestart: a runner just started (after a
+// restart) learns from the drill's first result when the drill last ran
+// and succeeded before it: the last success is served at once, so
+// BackupRestoreDrillStale judges the real age, and the next run is due
+// every after the earlier run, not after the restart. A failed run keeps
+// the earlier success.
+func TestDrillRunnerKnowsRunsBeforeARestart(t *testing.T) {
+	clock := newClock()
+	d := &scriptedDriller{clock: clock, results: []backup.DrillResult{
+		{Outcome: backup.DrillSkipped, Message: "endpoint newer than every", Restored: t0.Add(-20 * time.Hour), LastRun: t0.Add(-2 * time.Hour)},
+		{Outcome: backup.DrillFailed, Message: "restore task 7 ended failed", Restored: t0.Add(-20 * time.Hour), LastRun: t0.Add(-2 * time.Hour)},
+	}}
+	drills := []config.RestoreDrill{{Name: "daily", ProtectionGroup: "pg-1", Every: model.Duration(24 * time.Hour), Timeout: model.Duration(time.Minute)}}
+	r := newDrillRunner(drills, d, newLabeler("clumio", "clumio"), clock.Now, func(s string) string { return s }, slog.New(slog.DiscardHandler))
+	lastSuccess := func() float64 {
+		t.Helper()
+		reg := prometheus.NewPedanticRegistry()
+		reg.MustRegister(drillCollector{r})
+		mfs, err := reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sampleValue(mfs, "backup_restore_drill_last_success_timestamp_seconds", map[string]string{"drill": "daily"})
+	}
+
+	if next, want := r.runDue(context.Background()), t0.Add(22*time.Hour); !next.Equal(want) {
+		t.Errorf("skipped at start: next run at %s, want %s (every after the run before the restart)", next, want)
+	}
+	if got, want := lastSuccess(), float64(t0.Add(-20*time.Hour).Unix()); got != want {
+		t.Errorf("after the skip: last success %v, want %v", got, want)
+	}
+	clock.Advance(22 * time.Hour)
+	r.runDue(context.Background())
+	if got, want := lastSuccess(), float64(t0.Add(-20*time.Hour).Unix()); got != want {
+		t.Errorf("after a failure: last success %v, want %v", got, want)
+	}
+}
+
 // TestDrillsRunInTheBackground runs a Clumio target with one drill: with
 // --restore-drills.enabled the drill runs once without any scrape, and
 // scrapes never start another (one POST in all, and nothing but GETs

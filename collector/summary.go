@@ -142,12 +142,22 @@ func rpoViolated(cfg *config.Target, a *backup.Asset, at time.Time) bool {
 
 // assetFine holds for the assets that asset_metrics `unhealthy` leaves out:
 // protected, last status success, within their RPO at time at, a latest
-// backup without failed, missing or malicious objects, and a restore window
-// as long as the retention promised.
+// backup without failed, missing or malicious objects, a restore window
+// as long as the retention promised, and no restore test due.
 func assetFine(cfg *config.Target, a *backup.Asset, at time.Time) bool {
 	return a.Protected && a.LastStatus == backup.StatusSuccess && !rpoViolated(cfg, a, at) &&
 		!a.LastBackupObjects.Partial() && !maliciousObjects(a.LastBackupObjects) &&
-		!restoreWindowShort(cfg, a, at) && !behind(cfg, a, at)
+		!restoreWindowShort(cfg, a, at) && !behind(cfg, a, at) && !restoreTestDue(cfg, a, at)
+}
+
+// restoreTestDue holds for an asset that restore_tests opts in and that has
+// no successful restore within its interval at time at: the same test as
+// BackupRestoreNotTested. Without it, `unhealthy` would leave out the
+// healthy asset that most needs a restore test, and the alert could never
+// fire for it; with it, only the assets due serve their series.
+func restoreTestDue(cfg *config.Target, a *backup.Asset, at time.Time) bool {
+	every := restoreTestEvery(cfg, a)
+	return every > 0 && (a.LastRestore.IsZero() || at.Sub(a.LastRestore) > every)
 }
 
 // behind reports whether an asset read on its own was last read longer

@@ -2,11 +2,13 @@ package collector
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/model"
 
 	"github.com/backup-exporter/backup_exporter/backup"
 	"github.com/backup-exporter/backup_exporter/config"
@@ -75,6 +77,56 @@ func TestUnhealthyIsJudgedAtRefresh(t *testing.T) {
 	clock.Advance(10*time.Hour + 30*time.Second) // vol-1 is 12 h 0 m 30 s old: past its RPO
 	if shown, violated := count(); shown != 4 || violated != 2 {
 		t.Errorf("after vol-1 crossed its RPO: %d assets shown, %v of ou-prod past RPO; want 4 and 2", shown, violated)
+	}
+}
+
+// TestUnhealthyShowsRestoreTestsDue: in `unhealthy`, an asset that is fine
+// in every other way but is opted in to restore tests and has no restore
+// within its interval is shown, with its interval, so that
+// BackupRestoreNotTested can fire for it; one restored in time, and one not
+// opted in, stay out.
+func TestUnhealthyShowsRestoreTestsDue(t *testing.T) {
+	clock := newClock()
+	now := clock.Now()
+	e, _ := newTestExporter(t, clock, fakeTarget("acme", func(t *config.Target) {
+		t.AssetMetrics = config.AssetMetricsUnhealthy
+		t.RestoreTests = []config.RestoreTest{{Match: config.RPOMatch{Tenant: "ou-prod"}, Every: model.Duration(30 * 24 * time.Hour)}}
+	}))
+	fine := func(id string, lastRestore time.Time, tenant string) backup.Asset {
+		return backup.Asset{ID: id, Name: id, Type: "aws_ebs_volume", Tenant: tenant, Protected: true, RPO: 12 * time.Hour,
+			LastSuccess: now.Add(-time.Hour), LastAttempt: now.Add(-time.Hour), LastStatus: backup.StatusSuccess, LastRestore: lastRestore}
+	}
+	fetcherOf(t, e, "acme").returns(allParts(&backup.Snapshot{Assets: []backup.Asset{
+		fine("never-restored", time.Time{}, "ou-prod"),
+		fine("restored-long-ago", now.Add(-31*24*time.Hour), "ou-prod"),
+		fine("restored-recently", now.Add(-24*time.Hour), "ou-prod"),
+		fine("not-opted-in", time.Time{}, "ou-dev"),
+	}}), nil)
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(e.ScrapeCollector(context.Background()))
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := map[string][]string{}
+	for _, mf := range mfs {
+		switch mf.GetName() {
+		case "backup_asset_info", "backup_asset_restore_test_interval_seconds":
+			for _, m := range mf.GetMetric() {
+				for _, p := range m.GetLabel() {
+					if p.GetName() == "asset_id" {
+						shown[p.GetValue()] = append(shown[p.GetValue()], mf.GetName())
+					}
+				}
+			}
+		}
+	}
+	want := map[string][]string{
+		"never-restored":    {"backup_asset_info", "backup_asset_restore_test_interval_seconds"},
+		"restored-long-ago": {"backup_asset_info", "backup_asset_restore_test_interval_seconds"},
+	}
+	if !reflect.DeepEqual(shown, want) {
+		t.Errorf("series by asset: %v, want %v", shown, want)
 	}
 }
 

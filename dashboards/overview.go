@@ -71,9 +71,9 @@ func overview() *dashboard.DashboardBuilder {
 		}).Thresholds(thresholds("green", step(1, "red"))).ColorMode(common.BigValueColorModeBackground)).
 		WithPanel(build(stat.NewPanelBuilder(), panel{
 			title:       "Critical vendor alerts",
-			description: "Active alerts of severity critical that the vendors report (BackupVendorCriticalAlert).",
+			description: "Active alerts of severity critical or error that the vendors report, each vendor's failures (BackupVendorCriticalAlert).",
 			unit:        units.Short, w: 3, h: 5,
-			queries: []query{{expr: `sum(backup_alerts_active{` + selTarget + `, severity="critical"}) or vector(0)`, instant: true}},
+			queries: []query{{expr: `sum(backup_alerts_active{` + selTarget + `, severity=~"critical|error"}) or vector(0)`, instant: true}},
 		}).Thresholds(thresholds("green", step(1, "red"))).ColorMode(common.BigValueColorModeBackground)).
 		WithPanel(build(bargauge.NewPanelBuilder(), panel{
 			title:       "Assets by last status",

@@ -10,14 +10,14 @@ import "math"
 // days. now and margin are expectedAlerts'.
 func coverageExpectations(e *exposition, x expectations, near map[string]bool, now, margin float64) {
 	e.each("backup_asset_policy_active", func(l map[string]string, v float64) {
-		if v == 0 && e.up[l["target"]] == 1 {
+		if v == 0 && !e.heldBack[l["target"]] {
 			x.add("BackupPolicyDeactivated", l["target"]+"/"+l["asset_id"])
 		}
 	})
 	lapsed := map[string]bool{}
 	e.each("backup_cleverfox_subscription_lapsed", func(l map[string]string, v float64) {
 		k := l["target"] + "/" + l["subscription_id"]
-		if v == 1 && e.up[l["target"]] == 1 {
+		if v == 1 && !e.storageHeldBack[l["target"]] {
 			lapsed[k] = true
 			x.add("BackupSubscriptionLapsed", k)
 		}
@@ -30,7 +30,7 @@ func coverageExpectations(e *exposition, x expectations, near map[string]bool, n
 	})
 	e.each("backup_cleverfox_subscription_expiry_timestamp_seconds", func(l map[string]string, v float64) {
 		k := l["target"] + "/" + l["subscription_id"]
-		if !ending[k] || lapsed[k] || e.up[l["target"]] == 0 {
+		if !ending[k] || lapsed[k] || e.storageHeldBack[l["target"]] {
 			return
 		}
 		switch left := v - now; {

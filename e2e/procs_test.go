@@ -183,6 +183,9 @@ type demo struct {
 	dir          string
 	exporterAddr string
 	exporter     *exec.Cmd
+	// sim is the simulator, which SIGUSR1 tells to start its delayed
+	// incidents (faults, size anomalies) at once.
+	sim *exec.Cmd
 	// exporterEnv and exporterArgs start the exporter again (restart).
 	exporterEnv, exporterArgs []string
 }
@@ -206,7 +209,7 @@ func startDemoWith(t *testing.T, configFile string, simArgs []string, exporterAr
 		simArgs = append(simArgs, fmt.Sprintf("--%s.listen=%s", v, addr))
 	}
 	simArgs = append(simArgs, "--write-credentials="+d.dir)
-	start(t, env, binary(t, "vendorsim"), simArgs...)
+	d.sim = start(t, env, binary(t, "vendorsim"), simArgs...)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		if _, err := os.Stat(filepath.Join(d.dir, "vendorsim-ca.pem")); err == nil {

@@ -24,6 +24,16 @@ type stack struct {
 // address where nothing listens is an exporter that is down).
 func startStack(t *testing.T, d *demo, ruleFiles []string, otherInstances ...string) *stack {
 	t.Helper()
+	return startStackWith(t, d, ruleFiles, fmt.Sprintf(`  - job_name: backup_exporter
+    static_configs:
+      - targets: ['%s']
+`, strings.Join(append([]string{d.exporterAddr}, otherInstances...), "', '")))
+}
+
+// startStackWith is startStack with the scrape_configs entries given, as
+// YAML indented under scrape_configs.
+func startStackWith(t *testing.T, d *demo, ruleFiles []string, scrapeConfigs string) *stack {
+	t.Helper()
 	s := &stack{demo: d, promAddr: freeAddr(t), amAddr: freeAddr(t)}
 	dir := t.TempDir()
 
@@ -64,10 +74,7 @@ alerting:
     - static_configs:
         - targets: ['%s']
 scrape_configs:
-  - job_name: backup_exporter
-    static_configs:
-      - targets: ['%s']
-`, rules.String(), s.amAddr, strings.Join(append([]string{d.exporterAddr}, otherInstances...), "', '")))
+%s`, rules.String(), s.amAddr, scrapeConfigs))
 	start(t, nil, lookTool(t, "prometheus"),
 		"--config.file="+promConfig,
 		"--storage.tsdb.path="+filepath.Join(dir, "prom-data"),
@@ -114,6 +121,42 @@ func (s *stack) query(t *testing.T, expr string) ([]promResult, error) {
 		return []promResult{{Value: v}}, err
 	}
 	return nil, fmt.Errorf("unexpected result type %s", resp.Data.ResultType)
+}
+
+// queryRange runs a range query from start to now at a step of a second and
+// returns how many series have at least one sample in it. An error answer
+// is returned as an error.
+func (s *stack) queryRange(t *testing.T, expr string, start time.Time) (int, error) {
+	t.Helper()
+	q := url.Values{
+		"query": {expr},
+		"start": {fmt.Sprint(start.Unix())},
+		"end":   {fmt.Sprint(time.Now().Unix())},
+		"step":  {"1"},
+	}
+	body := get(t, "http://"+s.promAddr+"/api/v1/query_range?"+q.Encode(), nil)
+	var resp struct {
+		Status string `json:"status"`
+		Error  string `json:"error"`
+		Data   struct {
+			Result []struct {
+				Values [][2]any `json:"values"`
+			} `json:"result"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(body, &resp); err != nil {
+		return 0, err
+	}
+	if resp.Status != "success" {
+		return 0, fmt.Errorf("%s", resp.Error)
+	}
+	n := 0
+	for _, r := range resp.Data.Result {
+		if len(r.Values) > 0 {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // waitQuery polls expr until it returns data, or fails the test.

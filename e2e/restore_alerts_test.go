@@ -51,7 +51,7 @@ func restoreExpectations(e *exposition, x expectations, near map[string]bool, no
 	lastRestore := e.byAsset("backup_asset_last_restore_timestamp_seconds", nil)
 	for key, every := range e.byAsset("backup_asset_restore_test_interval_seconds", nil) {
 		target, _, _ := strings.Cut(key, "/")
-		if e.up[target] == 0 {
+		if e.heldBack[target] {
 			continue
 		}
 		last, ok := lastRestore[key]

@@ -21,7 +21,7 @@ import (
 )
 
 // TestRuleCost measures what the rules cost the Prometheus that evaluates
-// them at MSP scale (BENCHMARKS.md, "The rules at 50,000 assets";
+// them at MSP scale (BENCHMARKS.md, section 8;
 // `make bench-rules`): a 50,000-asset estate with the exporter's series
 // (estate), scraped every minute, on top of a TSDB backfilled with what
 // the rules read from the past (7 days of per-asset sizes, 30 days of

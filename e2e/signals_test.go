@@ -12,17 +12,17 @@ import (
 // alone: the latest (e) and the early one, whose oldest restore points the
 // compressed `offset 30s` compares with.
 func signalExpectations(early, e *exposition, x expectations, near map[string]bool, now, margin float64) {
-	up := func(key string) bool {
+	notHeldBack := func(key string) bool {
 		target, _, _ := strings.Cut(key, "/")
-		return e.up[target] == 1
+		return !e.heldBack[target]
 	}
 	for key, v := range e.byAsset("backup_asset_last_backup_malicious_objects", nil) {
-		if v > 0 && up(key) {
+		if v > 0 && notHeldBack(key) {
 			x.add("BackupMaliciousObjects", key)
 		}
 	}
 	for key, v := range e.byAsset("backup_asset_partial_backups_in_a_row", nil) {
-		if v >= 2 && up(key) {
+		if v >= 2 && notHeldBack(key) {
 			x.add("BackupPartialBackups", key)
 		}
 	}
@@ -32,7 +32,7 @@ func signalExpectations(early, e *exposition, x expectations, near map[string]bo
 	earlyOldest := early.byAsset("backup_asset_oldest_restore_point_timestamp_seconds", nil)
 	for key, oldest := range e.byAsset("backup_asset_oldest_restore_point_timestamp_seconds", nil) {
 		ret, ok := retention[key]
-		if !ok || !up(key) {
+		if !ok || !notHeldBack(key) {
 			continue
 		}
 		// Whether the oldest restore point moved within the compressed
@@ -52,7 +52,7 @@ func signalExpectations(early, e *exposition, x expectations, near map[string]bo
 	protected := e.byAsset("backup_asset_protected", nil)
 	for key, at := range e.byAsset("backup_asset_last_continuous_backup_timestamp_seconds", nil) {
 		switch age := now - at; {
-		case protected[key] != 1 || !up(key):
+		case protected[key] != 1 || !notHeldBack(key):
 		case math.Abs(age-3600) < margin:
 			near[key] = true
 		case age > 3600:
@@ -66,7 +66,7 @@ func signalExpectations(early, e *exposition, x expectations, near map[string]bo
 	duration := e.byAsset("backup_asset_last_duration_seconds", nil)
 	for key := range running {
 		at, ok := attempt[key]
-		if !ok || !up(key) {
+		if !ok || !notHeldBack(key) {
 			continue
 		}
 		limit := 24 * 3600.0
@@ -81,7 +81,7 @@ func signalExpectations(early, e *exposition, x expectations, near map[string]bo
 		}
 	}
 	for key := range queued {
-		if up(key) {
+		if notHeldBack(key) {
 			x.add("BackupQueuedTooLong", key)
 		}
 	}

@@ -21,7 +21,7 @@ func registerFaultFlags(app *kingpin.Application) *faultFlags {
 	f := &faultFlags{
 		latency:    app.Flag("fault.latency", "Delay of every answer.").Default("0s").Duration(),
 		retryAfter: app.Flag("fault.retry-after", "Retry-After of injected 429 answers.").Default("1s").Duration(),
-		startAfter: app.Flag("fault.start-after", "Serve faithfully this long before the fault rates apply: an API that worked, then broke.").Default("0s").Duration(),
+		startAfter: app.Flag("fault.start-after", "Serve faithfully this long (or until SIGUSR1) before the fault rates apply: an API that worked, then broke.").Default("0s").Duration(),
 		rates:      map[fakefault.Kind]*float64{},
 	}
 	for _, k := range fakefault.Kinds {
@@ -31,8 +31,8 @@ func registerFaultFlags(app *kingpin.Application) *faultFlags {
 }
 
 // apply configures one fake's injector from the flags; the fault rates take
-// effect after --fault.start-after.
-func (f *faultFlags) apply(inj *fakefault.Injector, seed uint64) {
+// effect after --fault.start-after, or when incidents is closed if sooner.
+func (f *faultFlags) apply(inj *fakefault.Injector, seed uint64, incidents <-chan struct{}) {
 	inj.SetSeed(seed)
 	inj.SetLatency(*f.latency)
 	inj.SetRetryAfter(*f.retryAfter)
@@ -42,7 +42,13 @@ func (f *faultFlags) apply(inj *fakefault.Injector, seed uint64) {
 		}
 	}
 	if *f.startAfter > 0 {
-		time.AfterFunc(*f.startAfter, setRates)
+		go func() {
+			select {
+			case <-time.After(*f.startAfter):
+			case <-incidents:
+			}
+			setRates()
+		}()
 		return
 	}
 	setRates()

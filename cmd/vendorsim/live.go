@@ -26,10 +26,11 @@ const (
 )
 
 // runLive ticks the fakes every interval until ctx ends. When
-// sizeAnomaliesAfter is positive, the first tick after it picks two
-// Cloutility nodes, and every tick from then on finishes a backup on each,
-// far from their usual size (pickSizeAnomalies).
-func runLive(ctx context.Context, interval, sizeAnomaliesAfter time.Duration, clumio *clumiofake.Server, cloverdx *cloverdxfake.Server, cloutility *cloutilityfake.Server) {
+// sizeAnomaliesAfter is positive, the first tick after it (or after
+// incidents is closed, if sooner) picks two Cloutility nodes, and every tick
+// from then on finishes a backup on each, far from their usual size
+// (pickSizeAnomalies).
+func runLive(ctx context.Context, interval, sizeAnomaliesAfter time.Duration, incidents <-chan struct{}, clumio *clumiofake.Server, cloverdx *cloverdxfake.Server, cloutility *cloutilityfake.Server) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	var tick int64
@@ -45,7 +46,7 @@ func runLive(ctx context.Context, interval, sizeAnomaliesAfter time.Duration, cl
 			cloverdx.Update(func(d *cloverdxfake.Data) { finishRuns(d, now, tick) })
 			cloutility.Update(func(d *cloutilityfake.Data) {
 				growStorage(d, interval)
-				if sizeAnomaliesAfter > 0 && now.Sub(start) >= sizeAnomaliesAfter {
+				if sizeAnomaliesAfter > 0 && (now.Sub(start) >= sizeAnomaliesAfter || closed(incidents)) {
 					if anomalies == nil {
 						anomalies = pickSizeAnomalies(d, now)
 					}

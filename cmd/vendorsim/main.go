@@ -43,7 +43,7 @@ func main() {
 		scale         = app.Flag("scale", "Assets per vendor.").Default("60").Int()
 		credsDir      = app.Flag("write-credentials", "Write each fake's credentials and the TLS CA into this directory, for the exporter's *_file keys.").String()
 		tokenLifetime = app.Flag("cloutility.token-lifetime", "Lifetime of Cloutility access tokens.").Default("299s").Duration()
-		sizeAnomalies = app.Flag("live.size-anomalies-after", "After this long, two Cloutility nodes finish a backup at every live tick, 10 times larger, and 10 times smaller, than their latest before (BackupSizeAnomaly); 0 never. Needs --live.interval.").Default("0s").Duration()
+		sizeAnomalies = app.Flag("live.size-anomalies-after", "After this long (or at SIGUSR1), two Cloutility nodes finish a backup at every live tick, 10 times larger, and 10 times smaller, than their latest before (BackupSizeAnomaly); 0 never. Needs --live.interval.").Default("0s").Duration()
 		liveInterval  = app.Flag("live.interval", "Move the data forward this often: CloverDX finishes executions, Cloutility consumers fill up. 0 keeps the data as generated.").Default("5s").Duration()
 		failRestores  = app.Flag("clumio.fail-restores", "Make the Clumio restore tasks of these protection groups (id or name) fail, as a restore drill's would. Repeatable.").Strings()
 		faults        = registerFaultFlags(app)
@@ -79,13 +79,14 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	incidents := incidentsOnSignal(ctx)
 	errc := make(chan error, len(fakes))
 	var servers []*http.Server
 	for _, f := range fakes {
 		if *f.listen == "" {
 			continue
 		}
-		faults.apply(f.faults, *seed)
+		faults.apply(f.faults, *seed, incidents)
 		l, err := net.Listen("tcp", *f.listen)
 		if err != nil {
 			logger.Error("Cannot listen", "vendor", f.name, "err", err)
@@ -108,7 +109,7 @@ func main() {
 		}
 	})
 	if *liveInterval > 0 {
-		go runLive(ctx, *liveInterval, *sizeAnomalies, clumio, cloverdx, cloutility)
+		go runLive(ctx, *liveInterval, *sizeAnomalies, incidents, clumio, cloverdx, cloutility)
 	}
 	select {
 	case err := <-errc:

@@ -379,7 +379,12 @@ func checkEndpoints(t *testing.T, eps []monitoringv1.Endpoint, targets []string,
 	if len(eps) != 1+len(targets) {
 		t.Fatalf("%d endpoints, want 1 + one per target (%d)", len(eps), len(targets))
 	}
-	if eps[0].Path != "/metrics" || len(eps[0].Params) != 0 || !reflect.DeepEqual(eps[0].RelabelConfigs, relabel) {
+	// Every endpoint drops the operator's pod label: it differs between
+	// replicas and changes at every rollout, which would split the rules'
+	// alert identities (an HA pair alerting twice, a rollout restarting
+	// every `for` clock), as `instance` would if the rules kept it.
+	dropPod := monitoringv1.RelabelConfig{Action: "labeldrop", Regex: "pod"}
+	if eps[0].Path != "/metrics" || len(eps[0].Params) != 0 || !reflect.DeepEqual(eps[0].RelabelConfigs, append([]monitoringv1.RelabelConfig{dropPod}, relabel...)) {
 		t.Errorf("first endpoint %s %v relabelings %+v, want /metrics on every pod", eps[0].Path, eps[0].Params, eps[0].RelabelConfigs)
 	}
 	for _, ep := range eps {
@@ -401,7 +406,7 @@ func checkEndpoints(t *testing.T, eps []monitoringv1.Endpoint, targets []string,
 				Action:       "keep",
 			})
 		}
-		want = append(want, monitoringv1.RelabelConfig{SourceLabels: []monitoringv1.LabelName{"__param_target"}, TargetLabel: "target"})
+		want = append(want, monitoringv1.RelabelConfig{SourceLabels: []monitoringv1.LabelName{"__param_target"}, TargetLabel: "target"}, dropPod)
 		want = append(want, relabel...)
 		if !reflect.DeepEqual(ep.RelabelConfigs, want) {
 			t.Errorf("target %s: relabelings %+v, want %+v", target, ep.RelabelConfigs, want)

@@ -16,12 +16,7 @@ var raceEnabled bool
 // knownDefects are the alerts the short scenario does not hold to its
 // thresholds yet, each with the defect of the rules it shows (issue 17,
 // part 2, fixes them): remove an entry when its rule is fixed.
-var knownDefects = map[string]string{
-	// Clumio's alerts are `error` or `warning` (clumio.md), and the exporter
-	// keeps `error`; BackupVendorCriticalAlert reads severity="critical"
-	// only, so a Clumio alert raised for 6 hours fires nothing.
-	"BackupVendorCriticalAlert": "no alert reads vendor alerts of severity error",
-}
+var knownDefects = map[string]string{}
 
 // TestShortScenario plays testdata/short.yml through the real collector,
 // the pinned Prometheus and the example Alertmanager configuration, and

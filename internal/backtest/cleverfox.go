@@ -48,6 +48,11 @@ func newCleverfoxFake(seed uint64, scale int, clock *Clock) *cleverfoxFake {
 				l.Status != "Completed" || start.Sub(l.Completed) > 24*time.Hour || start.Sub(dev.LastAPICheckAt) > 12*time.Hour {
 				continue
 			}
+			// A run late by lateBy stays within the job's RPO (its interval
+			// plus LateAfter plus its duration), as backups_late means; a
+			// job may start 2 hours late, not 30 minutes (the month's first
+			// run saw Birch LLC's late runs called missed).
+			j.LateAfter = max(j.LateAfter, int((lateBy + 30*time.Minute).Minutes()))
 			keep[j.ID] = true
 			jobs = append(jobs, j)
 			var mb float64
@@ -64,6 +69,16 @@ func newCleverfoxFake(seed uint64, scale int, clock *Clock) *cleverfoxFake {
 			f.kept = append(f.kept, sa)
 		}
 		d.Jobs = jobs
+		// Every current subscription stays paid for beyond any run, with
+		// room for many more devices, and the canceled ones beside them
+		// are gone: a trial ending, a lapse or a quota near its limit would
+		// fire alerts no incident explains.
+		d.Subscriptions = slices.DeleteFunc(d.Subscriptions, func(sub cleverfoxfake.Subscription) bool { return sub.Inactive })
+		for i := range d.Subscriptions {
+			sub := &d.Subscriptions[i]
+			sub.Status, sub.PeriodEnd = "Active", start.AddDate(1, 0, 0)
+			sub.AdditionalDevice += 1000
+		}
 		d.Logs = slices.DeleteFunc(d.Logs, func(l cleverfoxfake.Log) bool { return !keep[l.JobID] || l.Status != "Completed" })
 		d.Devices = slices.DeleteFunc(d.Devices, func(dev cleverfoxfake.Device) bool {
 			return !slices.ContainsFunc(jobs, func(j cleverfoxfake.Job) bool { return j.DeviceID == dev.ID })

@@ -25,11 +25,17 @@ func newClumioFake(seed uint64, scale int, clock *Clock) *clumioFake {
 		taskN: 900000, alertN: 900000,
 	}
 	f.srv.Update(func(d *clumiofake.Data) {
+		// An asset on a deactivated policy is not protected, whatever its
+		// protection_status says (BackupPolicyDeactivated).
+		deactivated := map[string]bool{}
+		for _, p := range d.Policies {
+			deactivated[p.ID] = p.ActivationStatus == "deactivated"
+		}
 		keep := map[string]bool{}
 		var assets []clumiofake.Asset
 		for _, a := range d.Assets {
 			period := clumioPeriod(a)
-			if a.Deleted || a.ProtectionStatus != "protected" || a.LastSuccessfulPolicyStart.IsZero() ||
+			if a.Deleted || a.ProtectionStatus != "protected" || deactivated[a.PolicyID] || a.LastSuccessfulPolicyStart.IsZero() ||
 				a.LastFailedPolicyStart.After(a.LastSuccessfulPolicyStart) || start.Sub(a.LastBackup) >= period {
 				continue
 			}

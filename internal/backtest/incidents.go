@@ -121,8 +121,14 @@ func (s *simulation) apply(t time.Time) error {
 				}
 			}
 		case KindStorageFilling:
-			if now && t.Minute()%15 == 0 {
+			// Filling from half the quota to all of it, and freed back to
+			// half when the incident ends: a quota left full would ticket
+			// to the end of the run, blamed on whatever comes next.
+			if (now && t.Minute()%15 == 0) || ended {
 				share := 0.5 + 0.5*float64(offset-inc.Start.D())/float64(inc.End.D()-inc.Start.D())
+				if ended {
+					share = 0.5
+				}
 				for _, a := range s.assetsOf(e) {
 					if !fake.fillStorage(a, share) {
 						return fmt.Errorf("incident %s: target %s reports no quotas", inc.Name, inc.Target)

@@ -68,3 +68,38 @@ func TestBackupsDueFollowTheIncidents(t *testing.T) {
 		})
 	}
 }
+
+// storageFake records the shares of its quota an asset is filled to.
+type storageFake struct {
+	vendorFake
+	shares []float64
+}
+
+func (f *storageFake) fillStorage(_ *simAsset, share float64) bool {
+	f.shares = append(f.shares, share)
+	return true
+}
+
+// A quota fills from half to all of it while the incident lasts, and is
+// freed back to half when it ends.
+func TestStorageFillsAndIsFreed(t *testing.T) {
+	inc := Incident{Name: "quota", Kind: KindStorageFilling, Target: "v", Start: Duration(time.Hour), End: Duration(2 * time.Hour)}
+	fake := &storageFake{}
+	s := &simulation{
+		sc:        &Scenario{Start: t0, Duration: Duration(3 * time.Hour), Incidents: []Incident{inc}},
+		fakes:     map[string]vendorFake{"v": fake},
+		assets:    map[string][]*simAsset{},
+		entities:  map[string]entity{"quota": {target: "v", assetIDs: []string{"a"}}},
+		wasActive: map[string]bool{},
+	}
+	s.assets["v"] = []*simAsset{{id: "a", period: 24 * time.Hour, next: t0.Add(48 * time.Hour)}}
+	for m := t0; m.Before(t0.Add(3 * time.Hour)); m = m.Add(step) {
+		if err := s.apply(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []float64{0.5, 0.625, 0.75, 0.875, 0.5}
+	if !reflect.DeepEqual(fake.shares, want) {
+		t.Errorf("shares %v, want %v", fake.shares, want)
+	}
+}

@@ -91,8 +91,8 @@ func (db *tsdb) stop() {
 	db.srv = nil
 }
 
-// backfillRules evaluates the rule file over [start, end) every minute
-// against the running server and adds the results to the data, then
+// backfillRules evaluates the rule file over [start, end) every minute (a
+// group with an interval of its own at that interval) against the running server and adds the results to the data, then
 // restarts the server so that the next level reads them.
 func (db *tsdb) backfillRules(ctx context.Context, ruleFile string, start, end time.Time) error {
 	out := filepath.Join(db.dir, "rules-out")

@@ -14,8 +14,11 @@ import (
 // ruleFile is the part of a Prometheus rule file the backtest reads.
 type ruleFile struct {
 	Groups []struct {
-		Name  string `yaml:"name"`
-		Rules []rule `yaml:"rules"`
+		Name string `yaml:"name"`
+		// Interval is the group's evaluation interval (0: the default,
+		// a minute); each of its recording rules is backfilled at it.
+		Interval model.Duration `yaml:"interval"`
+		Rules    []rule         `yaml:"rules"`
 	} `yaml:"groups"`
 }
 
@@ -27,6 +30,9 @@ type rule struct {
 	For           model.Duration    `yaml:"for,omitempty"`
 	KeepFiringFor model.Duration    `yaml:"keep_firing_for,omitempty"`
 	Labels        map[string]string `yaml:"labels,omitempty"`
+	// interval is the evaluation interval of the rule's group (0: a
+	// minute), so that an hourly group's rules are backfilled hourly.
+	interval model.Duration
 }
 
 // rules are a rule file's recording rules, level by level (a rule of level
@@ -58,6 +64,7 @@ func loadRules(path string) (*rules, error) {
 	var recording []rule
 	for _, g := range f.Groups {
 		for _, rl := range g.Rules {
+			rl.interval = g.Interval
 			for _, id := range identifier.FindAllString(rl.Expr, -1) {
 				r.names[id] = true
 			}
@@ -108,15 +115,31 @@ func (r *rules) reads(family string) bool {
 	return false
 }
 
-// writeLevel writes level i's recording rules as a rule file.
+// writeLevel writes level i's recording rules as a rule file, one group
+// per evaluation interval of the groups they came from, so that promtool
+// evaluates each rule as often as Prometheus would (an hourly baseline
+// once an hour, not every minute).
 func (r *rules) writeLevel(path string, i int) error {
 	type group struct {
-		Name  string `yaml:"name"`
-		Rules []rule `yaml:"rules"`
+		Name     string         `yaml:"name"`
+		Interval model.Duration `yaml:"interval,omitempty"`
+		Rules    []rule         `yaml:"rules"`
 	}
-	out := struct {
+	var out struct {
 		Groups []group `yaml:"groups"`
-	}{Groups: []group{{Name: fmt.Sprintf("level%d", i), Rules: r.levels[i]}}}
+	}
+	for _, rl := range r.levels[i] {
+		j := slices.IndexFunc(out.Groups, func(g group) bool { return g.Interval == rl.interval })
+		if j < 0 {
+			name := fmt.Sprintf("level%d", i)
+			if rl.interval != 0 {
+				name += "_every_" + rl.interval.String()
+			}
+			out.Groups = append(out.Groups, group{Name: name, Interval: rl.interval})
+			j = len(out.Groups) - 1
+		}
+		out.Groups[j].Rules = append(out.Groups[j].Rules, rl)
+	}
 	data, err := yaml.Marshal(out)
 	if err != nil {
 		return err
@@ -139,6 +162,35 @@ func (r *rules) alertNames() []string {
 // durations returns the rule's for and keep_firing_for.
 func (rl rule) durations() (time.Duration, time.Duration) {
 	return time.Duration(rl.For), time.Duration(rl.KeepFiringFor)
+}
+
+// pruneUnread removes the recording rules that no alert reads, directly or
+// through other rules (those recorded for dashboards), and returns their
+// names: backfilling them over a month costs minutes and scores nothing.
+func (r *rules) pruneUnread() []string {
+	read := map[string]bool{}
+	mark := func(expr string) {
+		for _, id := range identifier.FindAllString(expr, -1) {
+			read[id] = true
+		}
+	}
+	for _, a := range r.alerts {
+		mark(a.Expr)
+	}
+	// A rule reads only rules of lower levels: from the top level down,
+	// every reader is marked before what it reads is looked at.
+	var out []string
+	for i := len(r.levels) - 1; i >= 0; i-- {
+		r.levels[i] = slices.DeleteFunc(r.levels[i], func(rl rule) bool {
+			if read[rl.Record] {
+				mark(rl.Expr)
+				return false
+			}
+			out = append(out, rl.Record)
+			return true
+		})
+	}
+	return out
 }
 
 // skip removes the recording rules whose names re matches, and the alerts

@@ -84,6 +84,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	defer db.stop()
 	end := sc.Start.Add(sc.Duration.D())
 	skipped := rs.skip(o.SkipRecording)
+	unread := rs.pruneUnread()
+	o.progress("%d recording rules no alert reads are not backfilled: %v", len(unread), unread)
 	for i := range rs.levels {
 		if len(rs.levels[i]) == 0 {
 			continue

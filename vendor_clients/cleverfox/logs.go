@@ -28,7 +28,6 @@ type jobRecord struct {
 	successID       int
 	lastSuccess     time.Time
 	successDuration time.Duration
-	successSize     *float64
 }
 
 // logHistory is the client's memory of the logs between refreshes.
@@ -134,7 +133,6 @@ func (h *logHistory) add(l *Log, loc *time.Location, windowStart time.Time) time
 		if dur != nil {
 			rec.successDuration = *dur
 		}
-		rec.successSize = transferred(l)
 	}
 
 	delete(h.pending, l.LogID)

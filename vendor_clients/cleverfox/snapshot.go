@@ -136,7 +136,6 @@ func (m *mapper) assets(h *logHistory, now time.Time) []backup.Asset {
 			a.LastDuration = rec.lastDuration
 			a.LastTransferredBytes = rec.lastTransferred
 			a.LastSuccess = rec.lastSuccess
-			a.SizeBytes = rec.successSize
 		}
 		if a.Protected && overdue(j, loc, rec, now) {
 			a.LastStatus = backup.StatusMissed

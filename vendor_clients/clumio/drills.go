@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/backup-exporter/backup_exporter/backup"
@@ -38,53 +37,60 @@ func DrillPrefix(drill string) string { return "backup-exporter-drill-" + drill 
 const drillPollInterval = 5 * time.Second
 
 // Drill runs one restore drill: it finds the protection group (by id or
-// name), skips when an endpoint of this drill newer than d.Every exists,
-// restores the newest backup of the group's S3 asset as an instant-access
-// endpoint that expires after d.EndpointTTL, and follows the restore task
-// until it ends or ctx does. It sends one POST and GETs, nothing else, and
-// changes nothing it did not create. It is safe to call while Fetch runs.
+// name), reads the drill's earlier runs from its endpoints (drillRuns),
+// skips when the newest is less than d.Every ago, and otherwise restores
+// the newest backup of the group's S3 asset as an instant-access endpoint
+// that expires after d.EndpointTTL, and follows the restore task until it
+// ends or ctx does. Every result carries the earlier runs' last start and
+// last success, so that a restarted exporter knows them. It sends one POST
+// and GETs, nothing else, and changes nothing it did not create. It is
+// safe to call while Fetch runs.
 func (c *Client) Drill(ctx context.Context, d config.RestoreDrill) backup.DrillResult {
 	now := c.now()
-	failed := func(format string, args ...any) backup.DrillResult {
-		return backup.DrillResult{Outcome: backup.DrillFailed, Message: fmt.Sprintf(format, args...)}
-	}
 	group, err := c.findProtectionGroup(ctx, d.ProtectionGroup)
 	if err != nil {
-		return failed("%v", err)
+		return drillFailed("%v", err)
 	}
 	if group == nil {
-		return failed("protection group %q not found (by id or name)", d.ProtectionGroup)
+		return drillFailed("protection group %q not found (by id or name)", d.ProtectionGroup)
 	}
-
 	eps, err := c.fetchEndpoints(ctx)
 	if err != nil {
-		return failed("%v", err)
+		return drillFailed("%v", err)
 	}
-	for _, ep := range eps {
-		created := ep.CreatedTimestamp.Time
-		if !strings.HasPrefix(ep.Name, DrillPrefix(d.Name)) || ep.ProtectionGroupID != group.ID || now.Sub(created) >= time.Duration(d.Every) {
-			continue
-		}
-		res := backup.DrillResult{Outcome: backup.DrillSkipped,
-			Message: fmt.Sprintf("endpoint %s (%s, %s) of this drill is newer than every", ep.Name, ep.ID, ep.EndpointStatus)}
-		// An active (or expiring) endpoint is a restore that worked; one
-		// preparing has not finished, and an expired one may have failed.
-		if ep.EndpointStatus == "active" || ep.EndpointStatus == "expiring" {
-			res.Restored = created
-		}
-		return res
-	}
-
-	s3, err := c.newestS3Backup(ctx, group.ID)
+	past, err := c.drillRuns(ctx, d, group.ID, eps, now)
 	if err != nil {
-		return failed("%v", err)
+		return drillFailed("%v", err)
+	}
+	var res backup.DrillResult
+	if ep := past.newest; ep != nil && now.Sub(ep.CreatedTimestamp.Time) < time.Duration(d.Every) {
+		res = backup.DrillResult{Outcome: backup.DrillSkipped,
+			Message: fmt.Sprintf("endpoint %s (%s, %s) of this drill is newer than every", ep.Name, ep.ID, ep.EndpointStatus)}
+	} else {
+		res = c.restoreNewest(ctx, d, group.ID)
+	}
+	res.Restored, res.LastRun = past.lastSuccess, past.lastRun()
+	return res
+}
+
+// drillFailed is a failed run with its message.
+func drillFailed(format string, args ...any) backup.DrillResult {
+	return backup.DrillResult{Outcome: backup.DrillFailed, Message: fmt.Sprintf(format, args...)}
+}
+
+// restoreNewest restores the group's newest backup as the drill's endpoint
+// and follows its restore task.
+func (c *Client) restoreNewest(ctx context.Context, d config.RestoreDrill, groupID string) backup.DrillResult {
+	s3, err := c.newestS3Backup(ctx, groupID)
+	if err != nil {
+		return drillFailed("%v", err)
 	}
 	if s3 == nil {
-		return failed("protection group %q has no backup to restore", d.ProtectionGroup)
+		return drillFailed("protection group %q has no backup to restore", d.ProtectionGroup)
 	}
 	created, err := c.createEndpoint(ctx, d, s3)
 	if err != nil {
-		return failed("%v", err)
+		return drillFailed("%v", err)
 	}
 	return c.followTask(ctx, created.TaskID)
 }

@@ -54,7 +54,22 @@ func (m *methodLog) methods() map[string]int {
 	return out
 }
 
+// advance moves the clock on by d.
+func (c *tickingClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
 func drillFixture(t *testing.T, step time.Duration) (*clumiofake.Server, *methodLog, *Client, config.RestoreDrill) {
+	t.Helper()
+	srv, log, c, d, _ := drillFixtureWithClock(t, step)
+	return srv, log, c, d
+}
+
+// drillFixtureWithClock is drillFixture with the clock the fake and the
+// client share.
+func drillFixtureWithClock(t *testing.T, step time.Duration) (*clumiofake.Server, *methodLog, *Client, config.RestoreDrill, *tickingClock) {
 	t.Helper()
 	clock := &tickingClock{now: testNow, step: step}
 	srv := clumiofake.New(clumiofake.Options{Seed: 7, Scale: 40, Now: testNow, Clock: clock.Now})
@@ -69,7 +84,7 @@ func drillFixture(t *testing.T, step time.Duration) (*clumiofake.Server, *method
 	c.now = clock.Now
 	d := config.RestoreDrill{Name: "s3-daily", ProtectionGroup: group, Every: model.Duration(24 * time.Hour),
 		EndpointTTL: model.Duration(6 * time.Hour), Timeout: model.Duration(time.Minute)}
-	return srv, log, c, d
+	return srv, log, c, d, clock
 }
 
 // TestDrillSucceedsThenSkips runs a drill to success, then again: the
@@ -175,5 +190,58 @@ func refusePOST(status int, body string) func(*clumiofake.Server, *Client, *conf
 			w.WriteHeader(status)
 			_, _ = w.Write([]byte(body))
 		})
+	}
+}
+
+// TestDrillRunsSurviveARestart: a drill's state lives in memory, so an
+// exporter restarted more often than every would never know its last
+// success (issue 17). Each run reads the drill's earlier runs from the
+// endpoints it created: a restarted client 7 hours after a success (its
+// endpoint expired after endpoint_ttl, 6 h) skips and knows the run and
+// its success, confirmed by the endpoint's completed restore task; an
+// expired endpoint without one (a restore that may have failed) gives the
+// run, not a success; past every, the drill runs again and still reports
+// the earlier success.
+func TestDrillRunsSurviveARestart(t *testing.T) {
+	srv, _, c, d, clock := drillFixtureWithClock(t, time.Second)
+	if res := c.Drill(context.Background(), d); res.Outcome != backup.DrillSuccess || !res.Restored.IsZero() || !res.LastRun.IsZero() {
+		t.Fatalf("first run: %+v, want success with no earlier run", res)
+	}
+	var first clumiofake.Endpoint
+	srv.Update(func(data *clumiofake.Data) {
+		for _, e := range data.Endpoints {
+			if strings.HasPrefix(e.Name, DrillPrefix(d.Name)) {
+				first = e
+			}
+		}
+	})
+	restarted := func() *Client {
+		n := newClient(t, srv, nil)
+		n.drillPoll, n.now = time.Millisecond, c.now
+		return n
+	}
+
+	clock.advance(7 * time.Hour)
+	res := restarted().Drill(context.Background(), d)
+	if res.Outcome != backup.DrillSkipped || !res.Restored.Equal(first.Created) || !res.LastRun.Equal(first.Created) {
+		t.Errorf("restarted 7 h after a success: %+v; want skipped, run and success at %s", res, first.Created)
+	}
+
+	// An expired endpoint of the drill, newer, with no restore task.
+	unconfirmed := clock.Now().Add(-time.Hour)
+	srv.Update(func(data *clumiofake.Data) {
+		e := first
+		e.ID, e.Name, e.Created, e.Ready, e.Expiry = "iae-unconfirmed", DrillPrefix(d.Name)+"unconfirmed", unconfirmed, unconfirmed, unconfirmed.Add(time.Minute)
+		data.Endpoints = append(data.Endpoints, e)
+	})
+	res = restarted().Drill(context.Background(), d)
+	if res.Outcome != backup.DrillSkipped || !res.Restored.Equal(first.Created) || !res.LastRun.Equal(unconfirmed) {
+		t.Errorf("with an unconfirmed expired endpoint: %+v; want skipped, run at %s, success at %s", res, unconfirmed, first.Created)
+	}
+
+	clock.advance(24 * time.Hour)
+	res = restarted().Drill(context.Background(), d)
+	if res.Outcome != backup.DrillSuccess || !res.Restored.Equal(first.Created) || !res.LastRun.Equal(unconfirmed) {
+		t.Errorf("past every: %+v; want a new success, the earlier one at %s", res, first.Created)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backup-exporter/backup_exporter/backup"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/clumio/clumiofake"
 )
 
@@ -103,5 +104,58 @@ func TestWarmRefreshReadsWhatChanged(t *testing.T) {
 		if after[path] == before[path] {
 			t.Errorf("past inventory_ttl, %s was not read again", path)
 		}
+	}
+}
+
+// TestWarmAndColdAgreeOnALastRunOutsideTheWindow: two days after the
+// fake's last runs, backup_status says no_backup for every asset (it
+// covers lookback_days, 1 here). An exporter that watched the runs knows
+// their tasks; one started now lists no task older than its lookback. Both
+// must report the latest attempt's status (issue 17: the cold one said
+// missed, so BackupLastRunFailed fired after a restart or a rollout for an
+// asset whose backups had merely stopped, or ran weekly). A protection
+// group's backup_status_stats name no failure time, so the cold exporter
+// cannot tell its last run's status and says unknown, never missed.
+// Unprotected assets have no status from the inventory, as before.
+func TestWarmAndColdAgreeOnALastRunOutsideTheWindow(t *testing.T) {
+	now := testNow
+	clock := func() time.Time { return now }
+	srv := clumiofake.New(clumiofake.Options{Seed: 7, Scale: 85, Now: testNow, Clock: clock})
+	warm := newClientAt(t, srv, nil, clock)
+	fetch := func(c *Client) map[string]backup.Asset {
+		t.Helper()
+		snap, err := c.Fetch(context.Background())
+		if err != nil || snap.Failed(backup.PartAssets) || snap.Failed(backup.PartJobs) {
+			t.Fatalf("fetch: %v %v", err, snap.PartErrors)
+		}
+		out := map[string]backup.Asset{}
+		for _, a := range snap.Assets {
+			out[a.ID] = a
+		}
+		return out
+	}
+	fetch(warm)
+	now = now.Add(48 * time.Hour)
+	cold, watched := fetch(newClientAt(t, srv, nil, clock)), fetch(warm)
+
+	var data clumiofake.Data
+	srv.Update(func(d *clumiofake.Data) { data = *d })
+	checked := 0
+	for i, fa := range data.Assets {
+		c := clumiofake.Cases[i%len(clumiofake.Cases)]
+		if c != clumiofake.CaseHealthy && c != clumiofake.CaseFailed && c != clumiofake.CaseNever || !cold[fa.ID].Protected {
+			continue
+		}
+		checked++
+		got, want := cold[fa.ID].LastStatus, watched[fa.ID].LastStatus
+		if want != wantStatus[c] {
+			t.Errorf("%s %s %s: the exporter that watched says %q, want %q", c, fa.Type, fa.ID, want, wantStatus[c])
+		}
+		if got != want && (fa.Type != clumiofake.TypeProtectionGroup || got != backup.StatusUnknown) {
+			t.Errorf("%s %s %s: a cold exporter says %q, one that watched %q", c, fa.Type, fa.ID, got, want)
+		}
+	}
+	if checked < 20 {
+		t.Fatalf("%d assets checked, want at least 20", checked)
 	}
 }

@@ -142,12 +142,18 @@ func (c *Client) asset(k assetKind, it *inventoryItem) (backup.Asset, bool) {
 	// newest completed backup task. Each is a real success; whichever is
 	// later is the closest to "end of the latest successful backup".
 	a.LastSuccess = it.LastBackupTimestamp.Time
+	var lastFailed time.Time
+	status := ""
 	if bs := it.BackupStatusInfo; bs != nil {
 		a.LastSuccess = later(a.LastSuccess, bs.LastSuccessfulPolicyStartTimestamp.Time)
 		a.LastAttempt = later(bs.LastSuccessfulPolicyStartTimestamp.Time, bs.LastFailedPolicyStartTimestamp.Time)
-		a.LastStatus = inventoryStatus(bs.BackupStatus, a.Protected)
+		lastFailed, status = bs.LastFailedPolicyStartTimestamp.Time, bs.BackupStatus
 	} else if st := it.BackupStatusStats; st != nil {
-		a.LastStatus = inventoryStatus(st.summary(), a.Protected)
+		status = st.summary()
+	}
+	a.LastStatus = inventoryStatus(status, a.Protected)
+	if status == "no_backup" && a.Protected {
+		a.LastStatus = beforeWindow(it.BackupStatusInfo != nil, a.LastSuccess, lastFailed)
 	}
 
 	// The newest backup task refines the inventory's summary when it is at
@@ -187,6 +193,32 @@ func inventoryStatus(s string, protected bool) backup.Status {
 		return ""
 	case "":
 		return ""
+	}
+	return backup.StatusUnknown
+}
+
+// beforeWindow is the status of a protected asset's latest attempt when
+// backup_status says no_backup: nothing ran within lookback_days, so the
+// latest attempt, if the inventory knows one, ran before the window. It is
+// failed when the last failed policy start is the later one, success when
+// the last success is and the inventory reports failures
+// (backup_status_info; failuresKnown), unknown when it does not (a
+// protection group's backup_status_stats name no failure time), and missed
+// when the asset never ran at all.
+//
+// Quirk: backup_status covers lookback_days only. Reading no_backup as
+// missed made an exporter started after an asset's last run left the
+// window (a weekly policy, or backups that stopped) report missed, where
+// one that watched the run's task reports its status; the latest
+// attempt's status is what backup_asset_last_status means.
+func beforeWindow(failuresKnown bool, lastSuccess, lastFailed time.Time) backup.Status {
+	switch {
+	case lastSuccess.IsZero() && lastFailed.IsZero():
+		return backup.StatusMissed
+	case lastFailed.After(lastSuccess):
+		return backup.StatusFailed
+	case failuresKnown:
+		return backup.StatusSuccess
 	}
 	return backup.StatusUnknown
 }

@@ -151,6 +151,19 @@ exported_endpoint by the operator's target label `endpoint`. The exporter
 exports no other label that the operator sets (job, instance, namespace,
 service, pod, container).
 */}}
+{{/*
+The operator's `pod` label differs between the replicas of an HA pair and
+changes at every rollout. The alert rules aggregate `instance` away so that
+an HA pair sends one alert and a rollout keeps `for` clocks and baselines
+(alerts/backup_exporter.rules.yml, "Identity without instance"); a `pod`
+label on every series would undo that, so every endpoint drops it. The
+exporter exports no `pod` label of its own.
+*/}}
+{{- define "backup-exporter.dropPod" -}}
+- action: labeldrop
+  regex: pod
+{{- end }}
+
 {{- define "backup-exporter.endpointCommon" -}}
 port: http
 scheme: {{ include "backup-exporter.scheme" . }}
