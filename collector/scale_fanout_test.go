@@ -132,11 +132,12 @@ func minimumPerHour(c fanOutCase, t config.Target) float64 {
 // the cold refresh's requests, the steady-state requests an hour (from the
 // second hour on, when the nodes and listings have been read again) against
 // the minimum, and the largest data age seen by any scrape against
-// cache_ttl. Reports are due daily: a window under a day has none of them,
-// so the minimum counts them and the run does not, in its favour by
-// items/24 an hour (0.6 % of the minimum at the defaults). Only the
-// defaults run: in simulated time a refresh takes no time, so a larger
-// budget reads the same.
+// cache_ttl. Reports and the consumers' allowNoActivity are read daily: a
+// window under a day has none of them, so the minimum counts the reports
+// and the run counts neither, in its favour by items/24 an hour for each
+// (0.6 % of the minimum at the defaults); SCALE_WINDOW=26h counts a day of
+// both. Only the defaults run: in simulated time a refresh takes no time,
+// so a larger budget reads the same.
 func TestScaleFanOutSteady(t *testing.T) {
 	window := 3 * time.Hour
 	if v := os.Getenv("SCALE_WINDOW"); v != "" {

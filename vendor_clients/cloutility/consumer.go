@@ -48,7 +48,7 @@ type consumerState struct {
 	hasNode bool
 	nodeDue time.Time
 	// idleAllowed is the consumer's allowNoActivity; allowNoActivity its
-	// item endpoint's, re-read every inventory_ttl, for a list answer that
+	// item endpoint's, re-read every settingEvery, for a list answer that
 	// leaves the field out.
 	idleAllowed     bool
 	allowNoActivity httpapi.Reused[bool]
@@ -269,14 +269,27 @@ func (c *Client) rangedReport(ctx context.Context, path string, from, to time.Ti
 	return newest, nil
 }
 
+// settingEvery is how often a consumer's own settings that no list sends
+// (allowNoActivity) are read again: once a day. allowNoActivity is a
+// customer's choice made by hand, not state that moves with backups, and the
+// portal's own answer to it is daily too (a node report, daily, says whether
+// its errors were deactivated for no activity, cloutility.md 3.5). Reading it
+// with the node every inventory_ttl cost one request per consumer an hour
+// (+0.14x of the least a large estate needs, BENCHMARKS.md section 7) to
+// notice a change at most a day sooner, a change whose only effect is whether
+// an idle unit's RPO applies. The jobs, which make the consumer's state, are
+// still read every cache_ttl: no asset's state is served older than that.
+const settingEvery = reportEvery
+
 // allowNoActivity returns the consumer's allowNoActivity: the list's when
 // it sent one, else its item endpoint's, the most specific endpoint as
-// Safespring advises (cloutility.md 3.3), read again every inventory_ttl.
+// Safespring advises (cloutility.md 3.3), read again every settingEvery
+// (at the first node read past it).
 func (c *Client) allowNoActivity(ctx context.Context, path string, st *consumerState, now time.Time) (bool, error) {
 	if v := st.consumer.AllowNoActivity; v != nil {
 		return *v, nil
 	}
-	return st.allowNoActivity.Get(ctx, now, c.inventoryTTL, func(ctx context.Context) (bool, error) {
+	return st.allowNoActivity.Get(ctx, now, settingEvery, func(ctx context.Context) (bool, error) {
 		var full consumer
 		if err := c.get(ctx, "/bunits/{bunit}/consumers/{consumer}", path, nil, &full); err != nil {
 			return false, err

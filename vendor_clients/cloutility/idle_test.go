@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/backup-exporter/backup_exporter/vendor_clients/cloutility/cloutilityfake"
 )
@@ -52,6 +53,57 @@ func TestAllowNoActivityWaivesTheRPO(t *testing.T) {
 				t.Errorf("%d reads of the consumer item, want %d", got, tc.wantItems)
 			}
 		})
+	}
+}
+
+// TestAllowNoActivityReadDaily: the consumer's item, read for the
+// allowNoActivity the list leaves out, is read once a day, not with the node
+// every inventory_ttl, and a change of the setting is served after that day.
+func TestAllowNoActivityReadDaily(t *testing.T) {
+	clk := &clock{t: testNow}
+	f := newFixture(t, cloutilityfake.Options{Data: cloutilityfake.Cases(testNow)}, nil, clk.now)
+	waived := func() bool {
+		t.Helper()
+		for _, a := range fetch(t, f.client).Assets {
+			if a.ID == "13" {
+				return a.RPOWaived
+			}
+		}
+		t.Fatal("no asset 13 (weekly-04)")
+		return false
+	}
+	const item = "/v1/bunits/{bunit}/consumers/{consumer}"
+	if !waived() {
+		t.Fatal("cold: weekly-04's allowNoActivity not served")
+	}
+	if got := f.routes.take()[item]; got != 6 {
+		t.Fatalf("cold: %d reads of the consumer item, want one per consumer with a node (6)", got)
+	}
+	f.srv.Update(func(d *cloutilityfake.Data) {
+		for _, c := range d.Consumers {
+			if c.ID == 13 {
+				c.AllowNoActivity = false
+			}
+		}
+	})
+	for _, step := range []struct {
+		name       string
+		advance    time.Duration
+		wantReads  int
+		wantWaived bool
+	}{
+		{"an inventory_ttl later: the node is read again, the setting is not", f.target.InventoryTTL, 0, true},
+		{"a day after the first read: read again, and the change served", 24*time.Hour - f.target.InventoryTTL, 6, false},
+	} {
+		clk.advance(step.advance)
+		got := waived()
+		routes := f.routes.take()
+		if routes[item+"/node"] == 0 {
+			t.Errorf("%s: no node read, so the step proves nothing", step.name)
+		}
+		if routes[item] != step.wantReads || got != step.wantWaived {
+			t.Errorf("%s: %d reads of the consumer item, RPO waived %v; want %d, %v", step.name, routes[item], got, step.wantReads, step.wantWaived)
+		}
 	}
 }
 

@@ -107,7 +107,6 @@ func Sweep(ctx context.Context, n, workers int, stopAt time.Time, now func() tim
 	}
 	workers = max(1, min(workers, n))
 	var (
-		wg   sync.WaitGroup
 		mu   sync.Mutex
 		next int
 	)
@@ -120,19 +119,9 @@ func Sweep(ctx context.Context, n, workers int, stopAt time.Time, now func() tim
 		next++
 		return next - 1, true
 	}
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i, ok := take()
-				if !ok {
-					return
-				}
-				fn(ctx, i)
-			}
-		}()
-	}
-	wg.Wait()
+	drain(workers, take, func(i int) bool {
+		fn(ctx, i)
+		return true
+	})
 	return next
 }

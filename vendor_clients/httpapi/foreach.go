@@ -18,7 +18,6 @@ func ForEach(ctx context.Context, n, workers int, fn func(ctx context.Context, i
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
-		wg       sync.WaitGroup
 		mu       sync.Mutex
 		next     int
 		firstErr error
@@ -32,27 +31,37 @@ func ForEach(ctx context.Context, n, workers int, fn func(ctx context.Context, i
 		next++
 		return next - 1, true
 	}
+	drain(workers, take, func(i int) bool {
+		err := fn(ctx, i)
+		if err != nil {
+			mu.Lock()
+			if firstErr == nil {
+				firstErr = err
+				cancel()
+			}
+			mu.Unlock()
+		}
+		return err == nil
+	})
+	return firstErr
+}
+
+// drain runs work on workers goroutines, each taking indexes from take until
+// take has none left or work returns false, and waits for them all: the pool
+// that ForEach and Sweep share.
+func drain(workers int, take func() (int, bool), work func(i int) bool) {
+	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
 				i, ok := take()
-				if !ok {
-					return
-				}
-				if err := fn(ctx, i); err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-						cancel()
-					}
-					mu.Unlock()
+				if !ok || !work(i) {
 					return
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	return firstErr
 }
