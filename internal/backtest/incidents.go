@@ -121,11 +121,16 @@ func (s *simulation) apply(t time.Time) error {
 				}
 			}
 		case KindStorageFilling:
-			// Filling from half the quota to all of it, and freed back to
-			// half when the incident ends: a quota left full would ticket
-			// to the end of the run, blamed on whatever comes next.
+			// Filling from half the quota to all of it within the first
+			// two thirds of the incident, full for the last third, and
+			// freed back to half when the incident ends: a quota left full
+			// would ticket to the end of the run, blamed on whatever comes
+			// next. Full for a while, because a Cloutility node's stored
+			// bytes come from its daily report, which the exporter reads
+			// once a day: a quota full only at the incident's last minute
+			// is never seen full.
 			if (now && t.Minute()%15 == 0) || ended {
-				share := 0.5 + 0.5*float64(offset-inc.Start.D())/float64(inc.End.D()-inc.Start.D())
+				share := min(1, 0.5+0.75*float64(offset-inc.Start.D())/float64(inc.End.D()-inc.Start.D()))
 				if ended {
 					share = 0.5
 				}

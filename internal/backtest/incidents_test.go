@@ -80,8 +80,9 @@ func (f *storageFake) fillStorage(_ *simAsset, share float64) bool {
 	return true
 }
 
-// A quota fills from half to all of it while the incident lasts, and is
-// freed back to half when it ends.
+// A quota fills from half to all of it in the first two thirds of the
+// incident, stays full for the last third, and is freed back to half when
+// it ends.
 func TestStorageFillsAndIsFreed(t *testing.T) {
 	inc := Incident{Name: "quota", Kind: KindStorageFilling, Target: "v", Start: Duration(time.Hour), End: Duration(2 * time.Hour)}
 	fake := &storageFake{}
@@ -98,7 +99,7 @@ func TestStorageFillsAndIsFreed(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want := []float64{0.5, 0.625, 0.75, 0.875, 0.5}
+	want := []float64{0.5, 0.6875, 0.875, 1, 0.5}
 	if !reflect.DeepEqual(fake.shares, want) {
 		t.Errorf("shares %v, want %v", fake.shares, want)
 	}
