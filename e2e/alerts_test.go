@@ -420,30 +420,15 @@ func e2eRules(t *testing.T) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(noFor, &doc); err != nil {
-		t.Fatal(err)
-	}
-	root := doc.Content[0]
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		if root.Content[i].Value != "groups" {
-			continue
-		}
-		for _, g := range root.Content[i+1].Content {
-			kept := g.Content[:0]
-			for j := 0; j+1 < len(g.Content); j += 2 {
-				if g.Content[j].Value != "interval" {
-					kept = append(kept, g.Content[j], g.Content[j+1])
-				}
+	return editRuleGroups(t, noFor, func(g *yaml.Node) {
+		kept := g.Content[:0]
+		for j := 0; j+1 < len(g.Content); j += 2 {
+			if g.Content[j].Value != "interval" {
+				kept = append(kept, g.Content[j], g.Content[j+1])
 			}
-			g.Content = kept
 		}
-	}
-	out, err := yaml.Marshal(&doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+		g.Content = kept
+	})
 }
 
 // ruleKey tells apart the rules of one alert name by their static labels:

@@ -246,34 +246,20 @@ func capIntervals(t *testing.T, path string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	root := doc.Content[0]
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		if root.Content[i].Value != "groups" {
-			continue
-		}
-		for _, g := range root.Content[i+1].Content {
-			for j := 0; j+1 < len(g.Content); j += 2 {
-				if g.Content[j].Value != "interval" {
-					continue
-				}
-				d, err := model.ParseDuration(g.Content[j+1].Value)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if time.Duration(d) > benchIntervalCap {
-					g.Content[j+1].Value = model.Duration(benchIntervalCap).String()
-				}
+	out := editRuleGroups(t, b, func(g *yaml.Node) {
+		for j := 0; j+1 < len(g.Content); j += 2 {
+			if g.Content[j].Value != "interval" {
+				continue
+			}
+			d, err := model.ParseDuration(g.Content[j+1].Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if time.Duration(d) > benchIntervalCap {
+				g.Content[j+1].Value = model.Duration(benchIntervalCap).String()
 			}
 		}
-	}
-	out, err := yaml.Marshal(&doc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 	capped := filepath.Join(t.TempDir(), filepath.Base(path))
 	writeFile(t, capped, string(out))
 	return capped
