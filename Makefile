@@ -47,11 +47,18 @@ lint: fmt-check vet staticcheck ## gofmt, go vet and staticcheck
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
+# The build tags of the suites outside `make unit` (e2e, soak, scale): their
+# files are vetted and checked as well, so that code only they use is not
+# left unread.
+LINT_TAGS := e2e soak scale
+
 vet:
 	$(GO) vet ./...
+	for tag in $(LINT_TAGS); do $(GO) vet -tags $$tag ./e2e/ || exit 1; done
 
 staticcheck: $(STATICCHECK)
 	$(STATICCHECK) ./...
+	for tag in $(LINT_TAGS); do $(STATICCHECK) -tags $$tag ./e2e/ || exit 1; done
 
 rules: $(PROMTOOL) ## promtool check rules and promtool test rules on every rule file
 	$(PROMTOOL) check rules alerts/*.rules.yml

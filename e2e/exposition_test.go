@@ -13,7 +13,7 @@ import (
 // and runs the exposition through `promtool check metrics`.
 func TestExpositionPassesPromtool(t *testing.T) {
 	promtool := lookTool(t, "promtool")
-	d := startDemo(t)
+	d := startDemoWith(t, "scripts/demo.yml", nil)
 	// The first scrape refreshes every target; the exporter's own request
 	// counters, gathered first, show those requests from the second on.
 	url := "http://" + d.exporterAddr + "/metrics"

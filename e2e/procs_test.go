@@ -5,20 +5,16 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/backup-exporter/backup_exporter/internal/tooltest"
 )
 
 // repoRoot is the repository, one level up from this package.
@@ -161,68 +157,4 @@ func binary(t *testing.T, name string) string {
 		t.Fatalf("%s is missing: run `make build` first (make e2e does)", p)
 	}
 	return p
-}
-
-// lookTool finds a tool as tooltest.Find does (the environment variable that
-// make sets to the pinned build, else PATH), trying each name in turn, or
-// fails the test: the end-to-end suite is never skipped.
-func lookTool(t *testing.T, names ...string) string {
-	t.Helper()
-	for _, n := range names {
-		if p := tooltest.Find(n); p != "" {
-			return p
-		}
-	}
-	t.Fatalf("none of %s was found: run the suite through `make e2e`, which builds them, or set %s",
-		strings.Join(names, ", "), strings.ToUpper(names[0]))
-	return ""
-}
-
-// demo is the simulator plus the exporter with scripts/demo.yml.
-type demo struct {
-	dir          string
-	exporterAddr string
-	exporter     *exec.Cmd
-	// sim is the simulator, which SIGUSR1 tells to start its delayed
-	// incidents (faults, size anomalies) at once.
-	sim *exec.Cmd
-	// exporterEnv and exporterArgs start the exporter again (restart).
-	exporterEnv, exporterArgs []string
-}
-
-// startDemo starts cmd/vendorsim and the exporter on free loopback ports,
-// with scripts/demo.yml.
-func startDemo(t *testing.T, exporterArgs ...string) *demo {
-	t.Helper()
-	return startDemoWith(t, "scripts/demo.yml", nil, exporterArgs...)
-}
-
-// startDemoWith is startDemo with another configuration file and more flags
-// for the simulator.
-func startDemoWith(t *testing.T, configFile string, simArgs []string, exporterArgs ...string) *demo {
-	t.Helper()
-	d := &demo{dir: t.TempDir(), exporterAddr: freeAddr(t)}
-	env := []string{"DEMO_DIR=" + d.dir}
-	for _, v := range []string{"clumio", "cleverfox", "cloutility", "cloverdx"} {
-		addr := freeAddr(t)
-		env = append(env, strings.ToUpper(v)+"_ADDR="+addr)
-		simArgs = append(simArgs, fmt.Sprintf("--%s.listen=%s", v, addr))
-	}
-	simArgs = append(simArgs, "--write-credentials="+d.dir)
-	d.sim = start(t, env, binary(t, "vendorsim"), simArgs...)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, err := os.Stat(filepath.Join(d.dir, "vendorsim-ca.pem")); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("vendorsim wrote no credentials within 10s")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	args := append([]string{"--config.file=" + configFile, "--web.listen-address=" + d.exporterAddr}, exporterArgs...)
-	d.exporterEnv, d.exporterArgs = env, args
-	d.exporter = start(t, env, binary(t, "backup_exporter"), args...)
-	waitHTTP(t, "http://"+d.exporterAddr+"/-/ready", 60*time.Second)
-	return d
 }
