@@ -30,11 +30,8 @@ func backupContents(b *dashboard.DashboardBuilder) *dashboard.DashboardBuilder {
 				{expr: perAsset(`backup_asset_partial_backups_in_a_row{` + selTarget + `} > 0`), instant: true, table: true},
 			},
 		}).
-			WithTransformation(dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}}).
-			WithTransformation(dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
-				"excludeByName": map[string]any{"Time": true},
-				"renameByName":  map[string]any{"Value #A": "Failed objects", "Value #B": "Missing objects", "Value #C": "Malicious objects", "Value #D": "Partial in a row"},
-			}})).
+			WithTransformation(mergeQueries).
+			WithTransformation(layout{rename: map[string]any{"Value #A": "Failed objects", "Value #B": "Missing objects", "Value #C": "Malicious objects", "Value #D": "Partial in a row"}}.organize())).
 		WithPanel(build(newTable(), panel{
 			title: "Restore window against retention",
 			description: "How far back each asset can be restored (now minus its oldest restore point: Clumio protection groups) beside the retention its policy promises (Clumio slas[].retention_duration, Cloutility domain backupRetention), shortest window first. " +
@@ -45,11 +42,8 @@ func backupContents(b *dashboard.DashboardBuilder) *dashboard.DashboardBuilder {
 				{expr: perAsset(`backup_asset_retention_seconds{` + selTarget + `}`), instant: true, table: true},
 			},
 		}).
-			WithTransformation(dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}}).
-			WithTransformation(dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
-				"excludeByName": map[string]any{"Time": true},
-				"renameByName":  map[string]any{"Value #A": "Restore window", "Value #B": "Retention"},
-			}}).
+			WithTransformation(mergeQueries).
+			WithTransformation(layout{rename: map[string]any{"Value #A": "Restore window", "Value #B": "Retention"}}.organize()).
 			WithTransformation(dashboard.DataTransformerConfig{Id: "sortBy", Options: map[string]any{
 				"sort": []map[string]any{{"field": "Restore window"}},
 			}})).
@@ -64,11 +58,8 @@ func backupContents(b *dashboard.DashboardBuilder) *dashboard.DashboardBuilder {
 			},
 		}).
 			OverrideByQuery("B", countColumn).
-			WithTransformation(dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}}).
-			WithTransformation(dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
-				"excludeByName": map[string]any{"Time": true, "Value #A": true},
-				"renameByName":  map[string]any{"Value #B": "Nodes on this version"},
-			}}).
+			WithTransformation(mergeQueries).
+			WithTransformation(layout{hide: []string{"Value #A"}, rename: map[string]any{"Value #B": "Nodes on this version"}}.organize()).
 			WithTransformation(dashboard.DataTransformerConfig{Id: "sortBy", Options: map[string]any{
 				"sort": []map[string]any{{"field": "version"}},
 			}}))

@@ -160,7 +160,5 @@ sum(increase(backup_exporter_scrapes_total{` + selTarget + `}[$__range]))`,
 			description: "Version, revision and Go version of each exporter instance.",
 			unit:        units.NoUnit, w: 12, h: 6,
 			queries: []query{{expr: `backup_exporter_build_info{job=~"$job"}`, instant: true, table: true}},
-		}).WithTransformation(dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
-			"excludeByName": map[string]any{"Time": true, "Value": true, "__name__": true, "job": true},
-		}}))
+		}).WithTransformation(layout{hide: []string{"Value", "__name__", "job"}}.organize()))
 }

@@ -91,14 +91,10 @@ func overview() *dashboard.DashboardBuilder {
 				{expr: "max by (" + assetColumns + ", status) (\nasset:backup_asset_last_status:info{" + selTenant + "}\nand on (" + assetKey + ")\n" + problemAssets + "\n)", instant: true, table: true},
 			},
 		}).
-			WithTransformation(dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}}).
-			WithTransformation(dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
-				"excludeByName": map[string]any{"Time": true, "Value #B": true},
-				"indexByName": map[string]any{
-					"tenant": 0, "asset": 1, "asset_type": 2, "status": 3, "Value #A": 4, "target": 5, "vendor": 6, "asset_id": 7,
-				},
-				"renameByName": map[string]any{"Value #A": "Last success age", "asset_type": "Type", "status": "Last status"},
-			}}).
+			WithTransformation(mergeQueries).
+			WithTransformation(layout{hide: []string{"Value #B"}, rename: map[string]any{"Value #A": "Last success age", "asset_type": "Type", "status": "Last status"}, order: map[string]any{
+				"tenant": 0, "asset": 1, "asset_type": 2, "status": 3, "Value #A": 4, "target": 5, "vendor": 6, "asset_id": 7,
+			}}.organize()).
 			OverrideByName("asset", []dashboard.DynamicConfigValue{{Id: "links", Value: []map[string]any{{
 				"title": "Asset detail",
 				"url":   assetDetailLink,
@@ -146,10 +142,7 @@ func overview() *dashboard.DashboardBuilder {
 				instant: true,
 				table:   true,
 			}},
-		}).WithTransformation(dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
-			"excludeByName": map[string]any{"Time": true},
-			"renameByName":  map[string]any{"Value": "Active"},
-		}})).
+		}).WithTransformation(layout{rename: map[string]any{"Value": "Active"}}.organize())).
 		WithPanel(build(statetimeline.NewPanelBuilder(), panel{
 			title:       "Monitor states",
 			description: "State of each vendor monitor (CloverDX dashboard monitors) over time: passing, warning or failing.",

@@ -225,3 +225,31 @@ func newDashboard(uid, title, description string, withAsset bool) *dashboard.Das
 		Link(dashboard.NewDashboardLinkBuilder("Backup dashboards").Type(dashboard.DashboardLinkTypeDashboards).
 			Tags([]string{"backup_exporter"}).AsDropdown(true).IncludeVars(true).KeepTime(true))
 }
+
+// mergeQueries joins the rows of a table's queries that share their labels
+// into one row (Grafana's "merge" transformation).
+var mergeQueries = dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}}
+
+// layout is the columns of a table: which to hide besides Time, which to
+// rename, and in what order they stand.
+type layout struct {
+	hide   []string
+	rename map[string]any
+	order  map[string]any
+}
+
+// organize is l as Grafana's "organize" transformation.
+func (l layout) organize() dashboard.DataTransformerConfig {
+	exclude := map[string]any{"Time": true}
+	for _, column := range l.hide {
+		exclude[column] = true
+	}
+	options := map[string]any{"excludeByName": exclude}
+	if l.rename != nil {
+		options["renameByName"] = l.rename
+	}
+	if l.order != nil {
+		options["indexByName"] = l.order
+	}
+	return dashboard.DataTransformerConfig{Id: "organize", Options: options}
+}

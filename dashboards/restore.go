@@ -38,11 +38,8 @@ func restoreReadiness(b *dashboard.DashboardBuilder) *dashboard.DashboardBuilder
 		}).
 			OverrideByQuery("A", countColumn).
 			OverrideByQuery("B", countColumn).
-			WithTransformation(dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}}).
-			WithTransformation(dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
-				"excludeByName": map[string]any{"Time": true},
-				"renameByName":  map[string]any{"Value #A": "Opted in", "Value #B": "Restored within interval", "Value #C": "Oldest last restore"},
-			}})).
+			WithTransformation(mergeQueries).
+			WithTransformation(layout{rename: map[string]any{"Value #A": "Opted in", "Value #B": "Restored within interval", "Value #C": "Oldest last restore"}}.organize())).
 		WithPanel(build(newTable(), panel{
 			title: "Restore drills",
 			description: "Each restore drill (run with --restore-drills.enabled): its current status, how long ago it last succeeded and how long its latest run took. " +
@@ -54,11 +51,8 @@ func restoreReadiness(b *dashboard.DashboardBuilder) *dashboard.DashboardBuilder
 				{expr: `max by (target, drill) (backup_restore_drill_last_duration_seconds{` + selTarget + `})`, instant: true, table: true},
 			},
 		}).
-			WithTransformation(dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}}).
-			WithTransformation(dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
-				"excludeByName": map[string]any{"Time": true, "Value #A": true},
-				"renameByName":  map[string]any{"Value #B": "Last success", "Value #C": "Last run took"},
-			}})).
+			WithTransformation(mergeQueries).
+			WithTransformation(layout{hide: []string{"Value #A"}, rename: map[string]any{"Value #B": "Last success", "Value #C": "Last run took"}}.organize())).
 		WithPanel(build(newTable(), panel{
 			title: "Open instant-access endpoints",
 			description: "Clumio S3 instant-access endpoints that are not expired: how long each has been open and when it expires (empty: never). " +
@@ -69,9 +63,6 @@ func restoreReadiness(b *dashboard.DashboardBuilder) *dashboard.DashboardBuilder
 				{expr: withEndpointInfo(`backup_clumio_instant_access_endpoint_expiry_timestamp_seconds{` + selTarget + `} - time()`), instant: true, table: true},
 			},
 		}).
-			WithTransformation(dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}}).
-			WithTransformation(dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
-				"excludeByName": map[string]any{"Time": true},
-				"renameByName":  map[string]any{"Value #A": "Open for", "Value #B": "Expires in"},
-			}}))
+			WithTransformation(mergeQueries).
+			WithTransformation(layout{rename: map[string]any{"Value #A": "Open for", "Value #B": "Expires in"}}.organize()))
 }

@@ -60,17 +60,13 @@ func slo() *dashboard.DashboardBuilder {
 				{expr: burnRate("3d"), instant: true, table: true},
 			},
 		}).
-			WithTransformation(dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}}).
-			WithTransformation(dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
-				"excludeByName": map[string]any{"Time": true},
-				"indexByName": map[string]any{
-					"tenant": 0, "Value #A": 1, "Value #B": 2, "Value #C": 3, "Value #D": 4, "Value #E": 5, "Value #F": 6, "Value #G": 7,
-				},
-				"renameByName": map[string]any{
-					"tenant": "Tenant", "Value #A": "Budget left (30 d)", "Value #B": "Objective", "Value #C": "SLI now", "Value #D": "SLI (30 d)",
-					"Value #E": "Burn rate 1 h", "Value #F": "Burn rate 6 h", "Value #G": "Burn rate 3 d",
-				},
-			}}).
+			WithTransformation(mergeQueries).
+			WithTransformation(layout{rename: map[string]any{
+				"tenant": "Tenant", "Value #A": "Budget left (30 d)", "Value #B": "Objective", "Value #C": "SLI now", "Value #D": "SLI (30 d)",
+				"Value #E": "Burn rate 1 h", "Value #F": "Burn rate 6 h", "Value #G": "Burn rate 3 d",
+			}, order: map[string]any{
+				"tenant": 0, "Value #A": 1, "Value #B": 2, "Value #C": 3, "Value #D": 4, "Value #E": 5, "Value #F": 6, "Value #G": 7,
+			}}.organize()).
 			OverrideByName("Tenant", []dashboard.DynamicConfigValue{{Id: "links", Value: []map[string]any{{
 				"title": "Backup overview of this tenant",
 				"url":   tenantOverviewLink,
@@ -112,13 +108,9 @@ func slo() *dashboard.DashboardBuilder {
 			unit: burnUnit, w: 24, h: 8,
 			queries: []query{{expr: sizeAnomalies, instant: true, table: true}},
 		}).
-			WithTransformation(dashboard.DataTransformerConfig{Id: "organize", Options: map[string]any{
-				"excludeByName": map[string]any{"Time": true},
-				"indexByName": map[string]any{
-					"tenant": 0, "asset": 1, "asset_type": 2, "measure": 3, "Value": 4, "target": 5, "vendor": 6, "asset_id": 7,
-				},
-				"renameByName": map[string]any{"Value": "Latest / 7-day median", "asset_type": "Type"},
-			}}).
+			WithTransformation(layout{rename: map[string]any{"Value": "Latest / 7-day median", "asset_type": "Type"}, order: map[string]any{
+				"tenant": 0, "asset": 1, "asset_type": 2, "measure": 3, "Value": 4, "target": 5, "vendor": 6, "asset_id": 7,
+			}}.organize()).
 			OverrideByName("asset", []dashboard.DynamicConfigValue{{Id: "links", Value: []map[string]any{{
 				"title": "Asset detail",
 				"url":   assetDetailLink,
