@@ -38,8 +38,9 @@ var historyBound = map[string]bool{
 	"BackupStorageFillingUp": true,
 	"asset:backup_asset_last_transferred_bytes:median_over_time7d": true,
 	"asset:backup_asset_size_bytes:median_over_time7d":             true,
-	// The largest transfer of the day a week ago.
-	"asset:backup_asset_last_transferred_bytes:max_over_time1d_offset6d12h": true,
+	// The largest transfer of the day a week ago, and two weeks ago.
+	"asset:backup_asset_last_transferred_bytes:max_over_time1d_offset6d12h":  true,
+	"asset:backup_asset_last_transferred_bytes:max_over_time1d_offset13d12h": true,
 	"BackupRestoreDrillStale": true,
 	// A day of restore points before it can say they moved.
 	"BackupRestoreWindowShort": true,
@@ -54,7 +55,8 @@ var historyBound = map[string]bool{
 // still hold the usual size when the simulator's anomalies have happened.
 var compress = strings.NewReplacer("[1d]", "[60s]", "[6h]", "[60s]", "offset 1d", "offset 30s", "offset 6h", "offset 30s",
 	"[5m]", "[60s]", "[30m]", "[60s]", "[1h]", "[60s]", "[3d]", "[60s]", "[30d]", "[60s]",
-	"[7d]", "[10m]", "offset 3d", "offset 30s", "offset 6d12h", "offset 30s", "[30d:1h]", "[60s:1s]",
+	"[7d]", "[10m]", "offset 3d", "offset 30s", "offset 6d12h", "offset 30s", "offset 13d12h", "offset 30s",
+	"[30d:1h]", "[60s:1s]",
 	// A series recorded once an hour and read over two hours (an hourly
 	// size baseline); e2eRules runs its group every second.
 	"[2h]", "[60s]",

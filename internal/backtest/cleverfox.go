@@ -151,7 +151,7 @@ func (f *cleverfoxFake) backup(a *simAsset, end time.Time, ok bool, transferredM
 			l.Items = append(l.Items, li)
 		}
 		d.Logs = append(d.Logs, l)
-		j.LastRanOn, j.NextRunOn = start, start.Add(a.period)
+		j.LastRanOn, j.NextRunOn = start, a.after(start)
 		// Keep five weeks of logs: the exporter reads no further back.
 		d.Logs = slices.DeleteFunc(d.Logs, func(l cleverfoxfake.Log) bool { return end.Sub(l.AddedOn) > 35*24*time.Hour })
 	})

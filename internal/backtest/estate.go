@@ -77,14 +77,32 @@ func (a *simAsset) schedule(last, now time.Time) {
 		a.next = now.Add(spread(a.id, time.Hour)).Truncate(time.Minute)
 		return
 	}
-	a.next = last.Add(a.period).Truncate(time.Minute)
+	a.next = a.after(last).Truncate(time.Minute)
 	for !a.next.After(now) {
-		a.next = a.next.Add(a.period)
+		a.next = a.after(a.next)
 	}
 }
 
-// transfer returns the MB a backup of a moves on day: ±30% of noise, and a
-// full backup (five times the incremental) every Sunday.
+// after returns when the backup due one period after t is due. A period of
+// whole days is counted in the calendar of t's zone, as a vendor schedules
+// a daily job (CleverFox's NextRunOn is the device's local time): the job
+// keeps its wall-clock time across a daylight-saving change, where adding
+// 24 hours would move it an hour, and a run at 00:00 on a Sunday onto the
+// Saturday or the Sunday night after.
+func (a *simAsset) after(t time.Time) time.Time {
+	if a.period > 0 && a.period%(24*time.Hour) == 0 {
+		return t.AddDate(0, 0, int(a.period/(24*time.Hour)))
+	}
+	return t.Add(a.period)
+}
+
+// transfer returns the MB a backup of a moves when scheduled at at: ±30% of
+// noise, and a full backup (five times the incremental) for the runs
+// scheduled on a Sunday (in the schedule's zone). The schedule decides, not
+// when the run starts: a Saturday run that starts late, past midnight, is
+// still Saturday's incremental, as a vendor's weekly full is a schedule of
+// its own (Cloutility reports a job's scheduledStart beside its
+// actualStart).
 func transfer(a *simAsset, at time.Time, noise float64) float64 {
 	mb := a.baseMB * (1 + 0.3*noise)
 	if at.Weekday() == time.Sunday {

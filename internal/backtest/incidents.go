@@ -235,7 +235,11 @@ func (s *simulation) backupsDue(target string, a *simAsset, t time.Time, offset 
 			continue
 		}
 		if !stop {
-			mb := transfer(a, a.next, s.rng.Float64()*2-1)
+			scheduled := a.next
+			if a.delayed {
+				scheduled = scheduled.Add(-lateBy)
+			}
+			mb := transfer(a, scheduled, s.rng.Float64()*2-1)
 			if jump {
 				mb *= 10
 			}
@@ -244,6 +248,6 @@ func (s *simulation) backupsDue(target string, a *simAsset, t time.Time, offset 
 		if a.delayed {
 			a.next, a.delayed = a.next.Add(-lateBy), false
 		}
-		a.next = a.next.Add(a.period)
+		a.next = a.after(a.next)
 	}
 }

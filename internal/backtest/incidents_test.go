@@ -104,3 +104,71 @@ func TestStorageFillsAndIsFreed(t *testing.T) {
 		t.Errorf("shares %v, want %v", fake.shares, want)
 	}
 }
+
+// A weekly full backup follows the schedule: a Saturday run that starts
+// late, past midnight, stays an incremental, and a daily job keeps its
+// wall-clock time (and its Sunday full) across a daylight-saving change,
+// as a vendor's calendar does. Adding 24 hours of absolute time made the
+// month's Europe/London job run its full on two days in a row after
+// October 25, and a late Saturday run a full on Sunday: both looked like a
+// size anomaly a week later.
+func TestWeeklyFullFollowsTheSchedule(t *testing.T) {
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Skip(err)
+	}
+	h := func(n float64) Duration { return Duration(time.Duration(n * float64(time.Hour))) }
+	start := time.Date(2026, 10, 22, 0, 0, 0, 0, time.UTC) // a Thursday
+	for _, tc := range []struct {
+		name string
+		next time.Time
+		inc  Incident
+		want []string
+	}{
+		// Saturday 23:00 runs at 00:30 on Sunday: an incremental. Sunday's
+		// run is late too (01:30 on Monday) and is the full.
+		{"late on Saturday night", time.Date(2026, 10, 22, 23, 0, 0, 0, time.UTC),
+			Incident{Kind: KindBackupsLate, Start: h(60), End: h(100)},
+			[]string{"Oct 22 23:00 ", "Oct 23 23:00 ", "Oct 25 00:30 ", "Oct 26 00:30 full", "Oct 26 23:00 "}},
+		// Midnight in London is 23:00 UTC in summer time and 00:00 UTC from
+		// October 25 on: one full, on Sunday 25 (BST).
+		{"daylight saving ends", time.Date(2026, 10, 23, 0, 0, 0, 0, london),
+			Incident{Kind: KindBackupsStop, Start: h(1000), End: h(1001)},
+			[]string{"Oct 22 23:00 ", "Oct 23 23:00 ", "Oct 24 23:00 full", "Oct 26 00:00 ", "Oct 27 00:00 "}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.inc.Name, tc.inc.Target = "incident", "v"
+			fake := &fullFake{}
+			a := &simAsset{id: "a", period: 24 * time.Hour, baseMB: 100, next: tc.next}
+			s := &simulation{
+				sc:       &Scenario{Start: start, Duration: h(120), Incidents: []Incident{tc.inc}},
+				fakes:    map[string]vendorFake{"v": fake},
+				entities: map[string]entity{"incident": {target: "v", assetIDs: []string{"a"}}},
+			}
+			s.rng = newRand(1)
+			for m := start; m.Before(start.Add(5*24*time.Hour + 2*time.Hour)); m = m.Add(step) {
+				s.backupsDue("v", a, m, m.Sub(start))
+			}
+			if !reflect.DeepEqual(fake.runs, tc.want) {
+				t.Errorf("runs %q, want %q", fake.runs, tc.want)
+			}
+		})
+	}
+}
+
+// fullFake records the UTC end of each backup, and whether it was a full
+// one (at least 3.5 times the base: an incremental moves at most 1.3).
+type fullFake struct {
+	vendorFake
+	runs []string
+}
+
+func (f *fullFake) backup(a *simAsset, end time.Time, _ bool, mb float64) {
+	kind := ""
+	if mb >= 3.5*a.baseMB {
+		kind = "full"
+	}
+	f.runs = append(f.runs, end.UTC().Format("Jan 2 15:04")+" "+kind)
+}
+
+func (f *fullFake) handler() http.Handler { return http.NotFoundHandler() }
