@@ -271,7 +271,7 @@ func TestDashboardsAndAlerts(t *testing.T) {
 				msgs = append(msgs, mismatch[key])
 			}
 			sort.Strings(msgs)
-			t.Fatalf("within %s, these rules never fired for exactly what the simulator causes:\n%s", judgeWithin, strings.Join(msgs, "\n"))
+			t.Fatalf("within %s, these rules never fired for exactly what the simulator causes:\n%s\n%s", judgeWithin, strings.Join(msgs, "\n"), s.ruleGroupLag(t))
 		}
 		time.Sleep(time.Second)
 	}
@@ -282,8 +282,8 @@ func TestDashboardsAndAlerts(t *testing.T) {
 		}
 	}
 	sort.Strings(counts)
-	t.Logf("fired as predicted (for: 0s), the last (%s) %s after Prometheus started: %s; silent as predicted: the rest of noLiveScenario",
-		lastAgreed, time.Since(promStart).Round(time.Second), strings.Join(counts, " "))
+	t.Logf("fired as predicted (for: 0s), the last (%s) %s after Prometheus started: %s; silent as predicted: the rest of noLiveScenario; %s",
+		lastAgreed, time.Since(promStart).Round(time.Second), strings.Join(counts, " "), s.ruleGroupLag(t))
 
 	t.Run("every rule parses and returns data", func(t *testing.T) {
 		for _, r := range rules {
