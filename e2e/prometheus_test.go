@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -83,6 +84,36 @@ scrape_configs:
 	)
 	waitHTTP(t, "http://"+s.promAddr+"/-/ready", 30*time.Second)
 	return s
+}
+
+// ruleGroupLag says whether Prometheus evaluated its rule groups on time:
+// the iterations each group missed (an evaluation that overran its
+// interval skips the next) and the slowest group's latest evaluation. A
+// rule that never agreed with the model because its group ran late shows
+// here, rather than being taken for a wrong rule or a wrong model.
+func (s *stack) ruleGroupLag(t *testing.T) string {
+	t.Helper()
+	e := parseExposition(t, get(t, "http://"+s.promAddr+"/metrics", nil))
+	var missed []string
+	e.each("prometheus_rule_group_iterations_missed_total", func(l map[string]string, v float64) {
+		if v > 0 {
+			missed = append(missed, fmt.Sprintf("%s: %.0f", groupName(l["rule_group"]), v))
+		}
+	})
+	sort.Strings(missed)
+	slowest, took := "", 0.0
+	e.each("prometheus_rule_group_last_duration_seconds", func(l map[string]string, v float64) {
+		if v > took {
+			slowest, took = groupName(l["rule_group"]), v
+		}
+	})
+	return fmt.Sprintf("rule groups: iterations missed %v; slowest latest evaluation %s, %.3fs", missed, slowest, took)
+}
+
+// groupName is a rule_group label ("file;group") without its file.
+func groupName(ruleGroup string) string {
+	_, g, _ := strings.Cut(ruleGroup, ";")
+	return g
 }
 
 // promResult is one series of an instant query's answer.

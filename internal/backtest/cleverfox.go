@@ -194,3 +194,5 @@ func (f *cleverfoxFake) setAgentOn(a *simAsset, on bool) bool {
 func (f *cleverfoxFake) fillStorage(*simAsset, float64) bool { return false }
 
 func (f *cleverfoxFake) failRestore(*simAsset, time.Time) bool { return false }
+
+func (f *cleverfoxFake) itemPath(*simAsset) string { return "" }

@@ -207,4 +207,9 @@ func (f *cloutilityFake) failRestore(a *simAsset, now time.Time) bool {
 	return true
 }
 
+// itemPath is the consumer's path: every read of one consumer is under it
+// (/v1/bunits/{b}/consumers/{c}/...), and the consumers list beside it is
+// not.
+func (f *cloutilityFake) itemPath(a *simAsset) string { return "/consumers/" + a.id }
+
 func (f *cloutilityFake) tls() bool { return false }

@@ -141,3 +141,5 @@ func (f *cloverdxFake) fillStorage(*simAsset, float64) bool { return false }
 func (f *cloverdxFake) failRestore(*simAsset, time.Time) bool { return false }
 
 func (f *cloverdxFake) tls() bool { return false }
+
+func (f *cloverdxFake) itemPath(*simAsset) string { return "" }

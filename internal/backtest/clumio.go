@@ -204,3 +204,5 @@ func (f *clumioFake) failRestore(a *simAsset, now time.Time) bool {
 }
 
 func (f *clumioFake) tls() bool { return false }
+
+func (f *clumioFake) itemPath(*simAsset) string { return "" }

@@ -40,6 +40,11 @@ type vendorFake interface {
 	// fillStorage sets the storage a uses to share of its quota (adding a
 	// quota where it has none); false when the vendor reports no quotas.
 	fillStorage(a *simAsset, share float64) bool
+	// itemPath is the API path segment of a's own reads on a target that
+	// reads its assets one by one (a Cloutility consumer's node, report and
+	// jobs), which an item_failing incident answers 500; "" when the vendor
+	// reads its assets all at once.
+	itemPath(a *simAsset) string
 	// failRestore finishes a failed restore of a at now; false when the
 	// vendor reports no restores per asset.
 	failRestore(a *simAsset, now time.Time) bool

@@ -74,6 +74,7 @@ func (s *simulation) apply(t time.Time) error {
 	offset := t.Sub(s.sc.Start)
 	down := map[string]bool{}
 	forbidden := map[string][]string{}
+	failing := map[string][]string{}
 	for i := range s.sc.Incidents {
 		inc := &s.sc.Incidents[i]
 		now, was := inc.active(offset), s.wasActive[inc.Name]
@@ -91,6 +92,16 @@ func (s *simulation) apply(t time.Time) error {
 		case KindPartForbidden:
 			if now {
 				forbidden[inc.Target] = append(forbidden[inc.Target], inc.Path)
+			}
+		case KindItemFailing:
+			for _, a := range s.assetsOf(e) {
+				p := fake.itemPath(a)
+				if p == "" {
+					return fmt.Errorf("incident %s: target %s does not read its assets one by one", inc.Name, inc.Target)
+				}
+				if now {
+					failing[inc.Target] = append(failing[inc.Target], p)
+				}
 			}
 		case KindProtectionLost:
 			if started || ended {
@@ -187,7 +198,7 @@ func (s *simulation) apply(t time.Time) error {
 		}
 	}
 	for name, g := range s.gates {
-		g.set(down[name], forbidden[name])
+		g.set(down[name], forbidden[name], failing[name])
 	}
 	for _, name := range s.targets {
 		s.fakes[name].tick(t)

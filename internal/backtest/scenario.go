@@ -94,6 +94,7 @@ const (
 	KindRestart         Kind = "exporter_restart" // the exporter restarts: caches and counters lost
 	KindRollout         Kind = "rollout"          // a new exporter replaces the old one under another instance
 	KindHAPair          Kind = "ha_pair"          // a second exporter is scraped beside the first
+	KindItemFailing     Kind = "item_failing"     // one asset's own reads answer 500 (a Cloutility consumer), the rest of its target is read
 )
 
 // Duration is a duration written as Prometheus writes them ("36h", "2d3h").
@@ -133,7 +134,7 @@ func LoadScenario(path string) (*Scenario, error) {
 // knownKinds are the kinds the simulation can play.
 var knownKinds = []Kind{KindBackupsStop, KindBackupsFail, KindBackupsLate, KindTargetDown, KindRefreshFailures,
 	KindPartForbidden, KindProtectionLost, KindInventoryEmpty, KindOnboard, KindSizeJump, KindVendorAlert,
-	KindAgentOff, KindStorageFilling, KindRestoreFailed, KindRestart, KindRollout, KindHAPair}
+	KindAgentOff, KindStorageFilling, KindRestoreFailed, KindRestart, KindRollout, KindHAPair, KindItemFailing}
 
 func (s *Scenario) check() error {
 	if s.Start.IsZero() || s.Duration <= 0 {
