@@ -101,19 +101,23 @@ type queryAnswer struct {
 // error answer fails the test.
 func (r *replica) query(t *testing.T, expr string, ts time.Time) queryAnswer {
 	t.Helper()
-	a, err := r.tryQuery(expr, ts)
+	a, err := r.tryQuery(expr, ts, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return a
 }
 
-// tryQuery is query that returns an error answer (a query past
-// Prometheus' 2-minute query timeout, say) instead of failing the test.
-func (r *replica) tryQuery(expr string, ts time.Time) (queryAnswer, error) {
+// tryQuery is query that returns an error answer (a query past its
+// timeout, say) instead of failing the test. A timeout of 0 is Prometheus'
+// own (2 minutes); a shorter one is passed with the query.
+func (r *replica) tryQuery(expr string, ts time.Time, timeout time.Duration) (queryAnswer, error) {
 	form := url.Values{"query": {expr}, "stats": {"all"}}
 	if !ts.IsZero() {
 		form.Set("time", fmt.Sprint(ts.Unix()))
+	}
+	if timeout > 0 {
+		form.Set("timeout", model.Duration(timeout).String())
 	}
 	client := http.Client{Timeout: 10 * time.Minute}
 	resp, err := client.PostForm("http://"+r.addr+"/api/v1/query", form)

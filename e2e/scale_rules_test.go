@@ -79,7 +79,7 @@ func TestRuleCost(t *testing.T) {
 	// expression reads another recorded series, from what the working
 	// tree's rules record over it (intervals capped, so that every group
 	// evaluates within minutes).
-	phase1 := startReplica(t, filepath.Join(dir, "phase1"), capIntervals(t, sets[len(sets)-1].path), exporterAddr)
+	phase1 := startReplica(t, filepath.Join(dir, "phase1"), capIntervals(t, sets[len(sets)-1].path, phase1IntervalCap), exporterAddr)
 	waitScraped(t, phase1, time.Now().Add(-time.Minute))
 	for _, name := range sortedNames(plan.recorded) {
 		rec := plan.recorded[name]
@@ -116,11 +116,18 @@ func TestRuleCost(t *testing.T) {
 	t.Logf("backfill: %d series, %d samples (raw every %s, its last hour every 1m), %s", len(series), samples,
 		model.Duration(rawStep), time.Since(began).Round(time.Second))
 
+	budget := envDuration(t, "RULECOST_QUERY_BUDGET", 10*time.Minute)
 	var rows []costRow
 	for _, s := range sets {
-		rows = append(rows, measureRules(t, s, data, exporterAddr, window)...)
+		set := measureRules(t, s, data, exporterAddr, window, budget)
+		// Each set's table as soon as it is measured, so that a later set
+		// that fails or is stopped does not lose it.
+		t.Logf("per group, %s, %d assets:\n%s", s.name, est.assets, costTable(set))
+		rows = append(rows, set...)
 	}
-	t.Logf("per group, %d assets:\n%s", est.assets, costTable(rows))
+	if len(sets) > 1 {
+		t.Logf("per group, %d assets:\n%s", est.assets, costTable(rows))
+	}
 }
 
 // historyMargin is how much more than its lookback each series' past
@@ -153,8 +160,14 @@ func ruleSets(t *testing.T) []ruleSet {
 // benchIntervalCap is the longest interval a group is evaluated at during
 // the run: a group of interval 1h would otherwise first evaluate up to an
 // hour after the start. Its cost per evaluation is the same; its interval in
-// the table is its own.
-const benchIntervalCap = 2 * time.Minute
+// the table is its own. 5 minutes, so that the 5-minute groups run at their
+// own interval and load the replica as they would in production.
+const benchIntervalCap = 5 * time.Minute
+
+// phase1IntervalCap is the same cap for the replica that finds the label
+// sets of the recorded series: shorter, so that a record of a record (the
+// day's maximum of the hourly maxima) appears within its 5-minute wait.
+const phase1IntervalCap = 2 * time.Minute
 
 // costRow is one group's cost in one rule set.
 type costRow struct {
@@ -165,15 +178,26 @@ type costRow struct {
 	outputSamples, touched     float64
 	missedWindow, missedTotal  float64
 	rssBytes, heapBytes, cpuPS float64
+	load                       [2]float64 // the machine's 1-minute load average, least and most seen in the window
 }
+
+// touchedUnknown marks a group whose samples touched were not counted: one
+// of its expressions timed out, or the query budget ran out first.
+const touchedUnknown = -1
+
+// sampleQueryTimeout is how long one expression may take as a query to
+// count the samples it touches, well under Prometheus' 2-minute default: an
+// expression that takes this long is past any group's budget anyway.
+const sampleQueryTimeout = time.Minute
 
 // measureRules runs a replica with the set's rules on data, lets it settle
 // (the live scrape in, the backfilled blocks compacted), then watches every
-// group's evaluations for window.
-func measureRules(t *testing.T, s ruleSet, data, exporterAddr string, window time.Duration) []costRow {
+// group's evaluations for window. After it, it counts the samples each
+// group's expressions touch, within budget in all.
+func measureRules(t *testing.T, s ruleSet, data, exporterAddr string, window, budget time.Duration) []costRow {
 	t.Helper()
 	groups := readRuleGroups(t, s.path)
-	capped := capIntervals(t, s.path)
+	capped := capIntervals(t, s.path, benchIntervalCap)
 	began := time.Now()
 	r := startReplica(t, data, capped, exporterAddr)
 	t.Logf("%s: replica ready in %s", s.name, time.Since(began).Round(time.Second))
@@ -185,7 +209,10 @@ func measureRules(t *testing.T, s ruleSet, data, exporterAddr string, window tim
 	missed0 := byGroup(m["prometheus_rule_group_iterations_missed_total"])
 	cpu0 := scalar(m["process_cpu_seconds_total"])
 	start := time.Now()
+	load := [2]float64{loadAverage(t), loadAverage(t)}
 	for time.Since(start) < window {
+		l := loadAverage(t)
+		load = [2]float64{min(load[0], l), max(load[1], l)}
 		m = r.metrics(t)
 		last := byGroup(m["prometheus_rule_group_last_evaluation_timestamp_seconds"])
 		took := byGroup(m["prometheus_rule_group_last_duration_seconds"])
@@ -208,7 +235,7 @@ func measureRules(t *testing.T, s ruleSet, data, exporterAddr string, window tim
 		row := costRow{set: s.name, group: g.Name, interval: g.interval(time.Minute),
 			benchInterval: min(g.interval(time.Minute), benchIntervalCap),
 			outputSamples: outputs[g.Name], missedWindow: missed[g.Name] - missed0[g.Name], missedTotal: missed[g.Name],
-			rssBytes: rss, heapBytes: heap, cpuPS: cpu}
+			rssBytes: rss, heapBytes: heap, cpuPS: cpu, load: load}
 		var took []time.Duration
 		for _, d := range seen[g.Name] {
 			took = append(took, time.Duration(d*float64(time.Second)))
@@ -219,28 +246,37 @@ func measureRules(t *testing.T, s ruleSet, data, exporterAddr string, window tim
 		}
 		slices.Sort(took)
 		row.evals, row.median, row.worst = len(took), took[len(took)/2], took[len(took)-1]
-		// The samples an evaluation touches: each rule's expression as an
-		// instant query, after the window so as not to disturb it.
-		// A query that times out is reported as such (-1), not as a failed
-		// run: the rule's cost is what the run is for.
+		rows = append(rows, row)
+	}
+	// The samples an evaluation touches: each rule's expression as an
+	// instant query, after the window so as not to disturb it. A query that
+	// times out, or a budget spent, is reported as unknown, not as a failed
+	// run: the table is what the run is for.
+	queries := time.Now()
+	for i := range rows {
+		g := groups[slices.IndexFunc(groups, func(g ruleGroup) bool { return g.Name == rows[i].group })]
 		for _, rule := range g.Rules {
-			a, err := r.tryQuery(rule.Expr, time.Time{})
-			if err != nil {
-				t.Logf("%s: %s: samples touched unknown: %v", s.name, g.Name, err)
-				row.touched = -1
+			if time.Since(queries) > budget {
+				t.Logf("%s: %s: samples touched unknown: the query budget of %s is spent", s.name, g.Name, budget)
+				rows[i].touched = touchedUnknown
 				break
 			}
-			row.touched += float64(a.Data.Stats.Samples.TotalQueryableSamples)
+			a, err := r.tryQuery(rule.Expr, time.Time{}, sampleQueryTimeout)
+			if err != nil {
+				t.Logf("%s: %s: samples touched unknown: %v", s.name, g.Name, err)
+				rows[i].touched = touchedUnknown
+				break
+			}
+			rows[i].touched += float64(a.Data.Stats.Samples.TotalQueryableSamples)
 		}
-		rows = append(rows, row)
 	}
 	r.stop(t)
 	return rows
 }
 
 // capIntervals writes a copy of the rule file whose group intervals are at
-// most benchIntervalCap, comments and all else kept.
-func capIntervals(t *testing.T, path string) string {
+// most limit, comments and all else kept.
+func capIntervals(t *testing.T, path string, limit time.Duration) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -255,8 +291,8 @@ func capIntervals(t *testing.T, path string) string {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if time.Duration(d) > benchIntervalCap {
-				g.Content[j+1].Value = model.Duration(benchIntervalCap).String()
+			if time.Duration(d) > limit {
+				g.Content[j+1].Value = model.Duration(limit).String()
 			}
 		}
 	})
@@ -301,26 +337,52 @@ func settle(t *testing.T, r *replica) {
 	t.Logf("still compacting after 20m; measuring anyway")
 }
 
-// costTable renders the rows as BENCHMARKS.md's table.
+// costTable renders the rows as BENCHMARKS.md's table. The groups' need
+// is the sum of each group's median evaluation time over its own interval:
+// the share of one core the groups would keep busy if evaluations were
+// CPU-bound and not slowed by a starved replica (wall time, so an upper
+// bound on a replica that gets less than its need).
 func costTable(rows []costRow) string {
 	var b strings.Builder
-	b.WriteString("| rules | group | interval | evaluations | median | worst | worst ÷ interval | samples out | samples touched | missed (window, total) |\n")
-	b.WriteString("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	b.WriteString("| rules | group | interval | evaluations | median | worst | median ÷ interval | worst ÷ interval | samples out | samples touched | missed (window, total) |\n")
+	b.WriteString("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	need := map[string]float64{}
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %s | %s | %d | %s | %s | %.2f%% | %.0f | %.0f | %.0f, %.0f |\n",
+		touched := fmt.Sprintf("%.0f", r.touched)
+		if r.touched == touchedUnknown {
+			touched = "unknown"
+		}
+		need[r.set] += r.median.Seconds() / r.interval.Seconds()
+		fmt.Fprintf(&b, "| %s | %s | %s | %d | %s | %s | %.2f%% | %.2f%% | %.0f | %s | %.0f, %.0f |\n",
 			r.set, strings.TrimPrefix(r.group, "backup_exporter."), model.Duration(r.interval), r.evals,
 			r.median.Round(time.Millisecond), r.worst.Round(time.Millisecond),
-			100*r.worst.Seconds()/r.interval.Seconds(), r.outputSamples, r.touched, r.missedWindow, r.missedTotal)
+			100*r.median.Seconds()/r.interval.Seconds(), 100*r.worst.Seconds()/r.interval.Seconds(),
+			r.outputSamples, touched, r.missedWindow, r.missedTotal)
 	}
-	b.WriteString("\n| rules | replica RSS | heap in use | CPU (cores) |\n| --- | ---: | ---: | ---: |\n")
+	b.WriteString("\n| rules | replica RSS | heap in use | replica CPU (cores) | groups' need (cores, Σ median ÷ interval) | load average (1m) in the window |\n| --- | ---: | ---: | ---: | ---: | ---: |\n")
 	done := map[string]bool{}
 	for _, r := range rows {
 		if !done[r.set] {
 			done[r.set] = true
-			fmt.Fprintf(&b, "| %s | %.0f MiB | %.0f MiB | %.2f |\n", r.set, r.rssBytes/(1<<20), r.heapBytes/(1<<20), r.cpuPS)
+			fmt.Fprintf(&b, "| %s | %.0f MiB | %.0f MiB | %.2f | %.2f | %.2f–%.2f |\n", r.set, r.rssBytes/(1<<20),
+				r.heapBytes/(1<<20), r.cpuPS, need[r.set], r.load[0], r.load[1])
 		}
 	}
 	return b.String()
+}
+
+// loadAverage is the machine's 1-minute load average.
+func loadAverage(t *testing.T) float64 {
+	t.Helper()
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l float64
+	if _, err := fmt.Sscan(string(b), &l); err != nil {
+		t.Fatalf("/proc/loadavg: %v", err)
+	}
+	return l
 }
 
 // envDuration is the environment variable name as a duration, else def.

@@ -21,7 +21,8 @@ type episode struct {
 }
 
 // replay evaluates every alert as Prometheus's rule manager does, once a
-// minute over [start, end): an alert pending from the first evaluation
+// minute over [start, end), or once per its group's interval where that is
+// longer (the 5-minute groups): an alert pending from the first evaluation
 // that returns its series, firing once it has been pending for `for`,
 // resolved at the first evaluation without it, or keep_firing_for after.
 func replay(ctx context.Context, db *tsdb, rs *rules, start, end time.Time) ([]episode, error) {
@@ -32,11 +33,12 @@ func replay(ctx context.Context, db *tsdb, rs *rules, start, end time.Time) ([]e
 			return nil, fmt.Errorf("alert %s: %w", rl.Alert, err)
 		}
 		forDur, keep := rl.durations()
+		every := max(step, time.Duration(rl.interval))
 		for _, s := range found {
 			labels := maps.Clone(s.labels)
 			maps.Copy(labels, rl.Labels)
 			labels["alertname"] = rl.Alert
-			for _, e := range episodesOf(s.times, forDur, keep, end) {
+			for _, e := range episodesOf(atCadence(s.times, every), forDur, keep, end, every) {
 				out = append(out, episode{alert: rl.Alert, labels: labels, start: e[0], end: e[1], severity: rl.Labels["severity"]})
 			}
 		}
@@ -45,11 +47,28 @@ func replay(ctx context.Context, db *tsdb, rs *rules, start, end time.Time) ([]e
 	return out, nil
 }
 
-// episodesOf turns the minutes at which an alert's expression returned its
-// series into firing intervals. Active runs are separated by a minute
-// without a value; a run shorter than forDur never fires. keep extends a
-// firing run over gaps up to keep long, as keep_firing_for does.
-func episodesOf(times []time.Time, forDur, keep time.Duration, end time.Time) [][2]time.Time {
+// atCadence keeps the times at which a group evaluated every `every`
+// evaluates: the multiples of every since the Unix epoch (Prometheus
+// offsets each group by a hash of its name; any fixed phase will do here).
+func atCadence(times []time.Time, every time.Duration) []time.Time {
+	if every <= step {
+		return times
+	}
+	var out []time.Time
+	for _, t := range times {
+		if t.UnixNano()%int64(every) == 0 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// episodesOf turns the evaluations (every `every`) at which an alert's
+// expression returned its series into firing intervals. Active runs are
+// separated by an evaluation without a value; a run shorter than forDur
+// never fires. keep extends a firing run over gaps up to keep long, as
+// keep_firing_for does.
+func episodesOf(times []time.Time, forDur, keep time.Duration, end time.Time, every time.Duration) [][2]time.Time {
 	var out [][2]time.Time
 	var activeAt, firingAt, lastSeen time.Time
 	firing := false
@@ -60,13 +79,13 @@ func episodesOf(times []time.Time, forDur, keep time.Duration, end time.Time) []
 		firing, activeAt = false, time.Time{}
 	}
 	for _, t := range times {
-		if !activeAt.IsZero() && t.Sub(lastSeen) > step {
-			// The series was absent at lastSeen+step: pending resets, and a
+		if !activeAt.IsZero() && t.Sub(lastSeen) > every {
+			// The series was absent at lastSeen+every: pending resets, and a
 			// firing alert resolves unless keep_firing_for covers the gap.
-			if !firing || t.Sub(lastSeen)-step > keep {
-				resolved := lastSeen.Add(step)
+			if !firing || t.Sub(lastSeen)-every > keep {
+				resolved := lastSeen.Add(every)
 				if firing && keep > 0 {
-					resolved = lastSeen.Add(step + keep)
+					resolved = lastSeen.Add(every + keep)
 				}
 				flush(resolved)
 			}
@@ -80,11 +99,11 @@ func episodesOf(times []time.Time, forDur, keep time.Duration, end time.Time) []
 		lastSeen = t
 	}
 	if !activeAt.IsZero() {
-		resolved := lastSeen.Add(step)
+		resolved := lastSeen.Add(every)
 		if firing && keep > 0 {
-			resolved = lastSeen.Add(step + keep)
+			resolved = lastSeen.Add(every + keep)
 		}
-		if lastSeen.Add(step).Equal(end) || resolved.After(end) {
+		if lastSeen.Add(every).Equal(end) || resolved.After(end) {
 			resolved = end
 		}
 		flush(resolved)

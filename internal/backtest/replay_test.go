@@ -46,7 +46,7 @@ func TestEpisodesOfFollowsForAndKeepFiringFor(t *testing.T) {
 		{"still firing at the end", span(100, 120), 0, 0, [][2]time.Time{{at(100), end}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := episodesOf(minutes(tc.active...), tc.forDur, tc.keep, end)
+			got := episodesOf(minutes(tc.active...), tc.forDur, tc.keep, end, step)
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
@@ -94,6 +94,37 @@ func TestScenarioFilesLoad(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			if _, err := LoadScenario(name); err != nil {
 				t.Error(err)
+			}
+		})
+	}
+}
+
+// A group evaluated every 5 minutes sees a condition at its first
+// evaluation after it starts, fires at the first evaluation after `for`,
+// and resolves at the first evaluation without it.
+func TestEpisodesOfAtFiveMinutes(t *testing.T) {
+	end := t0.Add(2 * time.Hour)
+	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
+	every := 5 * time.Minute
+	for _, tc := range []struct {
+		name   string
+		active []int
+		forDur time.Duration
+		keep   time.Duration
+		want   [][2]time.Time
+	}{
+		// Active from 3m to 29m: seen at 5m, pending 10 minutes at 15m,
+		// last seen at 25m, gone at 30m (at 1m: 13m to 29m).
+		{"fires up to one interval later", span(3, 29), 10 * time.Minute, 0, [][2]time.Time{{at(15), at(30)}}},
+		// Active for 4 minutes between two evaluations: never seen.
+		{"a condition between evaluations is not seen", span(6, 10), 0, 0, nil},
+		{"keep_firing_for after the last evaluation", span(3, 29), 10 * time.Minute, 15 * time.Minute,
+			[][2]time.Time{{at(15), at(45)}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := episodesOf(atCadence(minutes(tc.active...), every), tc.forDur, tc.keep, end, every)
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})
 	}
