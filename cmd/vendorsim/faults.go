@@ -14,6 +14,7 @@ type faultFlags struct {
 	latency    *time.Duration
 	retryAfter *time.Duration
 	startAfter *time.Duration
+	path       *string
 	rates      map[fakefault.Kind]*float64
 }
 
@@ -22,6 +23,7 @@ func registerFaultFlags(app *kingpin.Application) *faultFlags {
 		latency:    app.Flag("fault.latency", "Delay of every answer.").Default("0s").Duration(),
 		retryAfter: app.Flag("fault.retry-after", "Retry-After of injected 429 answers.").Default("1s").Duration(),
 		startAfter: app.Flag("fault.start-after", "Serve faithfully this long (or until SIGUSR1) before the fault rates apply: an API that worked, then broke.").Default("0s").Duration(),
+		path:       app.Flag("fault.path", "Inject the faults only into requests whose path contains this (one endpoint failing, such as a part the token may not read); empty: every request.").String(),
 		rates:      map[fakefault.Kind]*float64{},
 	}
 	for _, k := range fakefault.Kinds {
@@ -36,6 +38,7 @@ func (f *faultFlags) apply(inj *fakefault.Injector, seed uint64, incidents <-cha
 	inj.SetSeed(seed)
 	inj.SetLatency(*f.latency)
 	inj.SetRetryAfter(*f.retryAfter)
+	inj.SetPathFilter(*f.path)
 	setRates := func() {
 		for k, r := range f.rates {
 			inj.SetRate(k, *r)

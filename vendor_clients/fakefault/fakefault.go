@@ -47,6 +47,7 @@ type Injector struct {
 	queue      []Kind
 	retryAfter time.Duration
 	oversized  int64
+	pathPart   string
 	rng        *rand.Rand
 
 	requests atomic.Int64
@@ -70,6 +71,15 @@ func (f *Injector) SetRate(k Kind, fraction float64) {
 		f.rates = map[Kind]float64{}
 	}
 	f.rates[k] = fraction
+}
+
+// SetPathFilter limits the faults (scripted and random) to the requests whose
+// path contains part, such as one endpoint a token may not read; empty, the
+// default, injects into every request. Latency applies to every request.
+func (f *Injector) SetPathFilter(part string) {
+	f.mu.Lock()
+	f.pathPart = part
+	f.mu.Unlock()
 }
 
 // SetSeed makes the random faults repeatable.
@@ -126,8 +136,8 @@ func (f *Injector) ResetCounts() {
 	f.byPath.Range(func(k, _ any) bool { f.byPath.Delete(k); return true })
 }
 
-// next picks the fault for one request, or "" for none.
-func (f *Injector) next() (Kind, time.Duration, time.Duration, int64) {
+// next picks the fault for one request to path, or "" for none.
+func (f *Injector) next(path string) (Kind, time.Duration, time.Duration, int64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	retryAfter, oversized := f.retryAfter, f.oversized
@@ -136,6 +146,9 @@ func (f *Injector) next() (Kind, time.Duration, time.Duration, int64) {
 	}
 	if oversized == 0 {
 		oversized = 64 << 20
+	}
+	if !strings.Contains(path, f.pathPart) {
+		return "", f.latency, retryAfter, oversized
 	}
 	if len(f.queue) > 0 {
 		k := f.queue[0]
@@ -175,7 +188,7 @@ func (f *Injector) Wrap(h http.Handler) http.Handler {
 			}
 		}
 
-		kind, latency, retryAfter, oversized := f.next()
+		kind, latency, retryAfter, oversized := f.next(r.URL.Path)
 		if latency > 0 {
 			select {
 			case <-time.After(latency):

@@ -123,3 +123,32 @@ func TestLatencyAndInFlight(t *testing.T) {
 		t.Errorf("max in flight %d: three delayed requests should overlap", f.MaxInFlight())
 	}
 }
+
+func TestPathFilterLimitsTheFaults(t *testing.T) {
+	f, srv := serve(t)
+	f.SetRate(ServerError, 1)
+	f.SetPathFilter("/monitors")
+	for path, want := range map[string]int{
+		"/clover/dashboards/2/monitors": http.StatusServiceUnavailable,
+		"/clover/dashboards":            http.StatusOK,
+		"/clover/executions":            http.StatusOK,
+	} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("%s: HTTP %d, want %d", path, resp.StatusCode, want)
+		}
+	}
+	f.SetPathFilter("")
+	resp, err := http.Get(srv.URL + "/clover/dashboards")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("without a filter: HTTP %d, want 503 on every path", resp.StatusCode)
+	}
+}
