@@ -88,8 +88,8 @@ const objectiveOverrides = `groups:
 // extraTargets are appended to scripts/demo.yml: a target whose token is
 // refused (auth failing, target down), one whose API works for a few
 // seconds and then answers 429 to everything (stale data, rate limiting),
-// one whose dashboards answer 503 from the start while its executions are
-// read (its monitors and alerts parts fail on their own:
+// one whose dashboards answer 503 once they were read while its executions
+// are read (its monitors and alerts parts fail on their own:
 // BackupCollectorFailing),
 // two that serve a summary only and unhealthy assets only (their data
 // does not move: one refresh at start-up serves the whole run, and adds no
@@ -175,13 +175,13 @@ func TestDashboardsAndAlerts(t *testing.T) {
 	// never, in this test).
 	flakySim := start(t, nil, binary(t, "vendorsim"), "--clumio.listen=", "--cleverfox.listen=", "--cloutility.listen=",
 		"--cloverdx.listen="+flakyAddr, "--fault.start-after=1h", "--fault.429-rate=1", "--fault.retry-after=1s")
-	// The parts target's dashboards fail from its first refresh (a token
-	// that may not read them): a fan-out part that once read its items
-	// keeps serving them and does not fail (README, "Progress").
+	// The parts target's dashboards fail once it has read them (a
+	// permission withdrawn): every dashboard's latest read fails, and with
+	// them its monitors and alerts parts, while its executions are read.
 	partsAddr := freeAddr(t)
 	t.Setenv("PARTS_ADDR", partsAddr)
-	start(t, nil, binary(t, "vendorsim"), "--clumio.listen=", "--cleverfox.listen=", "--cloutility.listen=",
-		"--cloverdx.listen="+partsAddr, "--fault.5xx-rate=1", "--fault.path=/dashboards")
+	partsSim := start(t, nil, binary(t, "vendorsim"), "--clumio.listen=", "--cleverfox.listen=", "--cloutility.listen=",
+		"--cloverdx.listen="+partsAddr, "--fault.start-after=1h", "--fault.5xx-rate=1", "--fault.path=/dashboards")
 	d := startDemoWith(t, cfgPath, []string{"--live.interval=1s", "--live.size-anomalies-after=1h"}, "--restore-drills.enabled")
 	if body := get(t, "http://"+d.exporterAddr+"/probe?target=cloverdx-flaky", nil); !bytes.Contains(body, []byte(`backup_up{target="cloverdx-flaky",vendor="cloverdx"} 1`)) {
 		t.Fatalf("the flaky target's first refresh failed:\n%s", body)
@@ -216,6 +216,7 @@ func TestDashboardsAndAlerts(t *testing.T) {
 	early := scrapeExposition(t, d.exporterAddr)
 	hist := []*exposition{early}
 	signal(t, flakySim)
+	signal(t, partsSim)
 	// The size anomalies start once the sizes have their history; the
 	// baseline exposition holds the sizes before them.
 	s.waitQuery(t, `count(backup_asset_last_transferred_bytes{target="cloutility-demo"} offset `+historyBeforeAnomalies.String()+`)`, 2*historyBeforeAnomalies)

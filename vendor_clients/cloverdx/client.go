@@ -46,6 +46,9 @@ type Client struct {
 	// monitorsRead is set once a dashboard's monitors were read: until
 	// then a refresh commits after a short slice.
 	monitorsRead bool
+	// lastMonitorsErr is the latest failed dashboard read, which a part
+	// whose every dashboard fails reports.
+	lastMonitorsErr error
 	// cacheTTL is how often a dashboard's monitors are read, and
 	// inventoryTTL how often the dashboards are listed.
 	cacheTTL, inventoryTTL time.Duration

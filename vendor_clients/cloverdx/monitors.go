@@ -36,7 +36,9 @@ type dashboardState struct {
 // (one per failing monitor item) and the alert level samples of snap from
 // every dashboard read so far. A dashboard whose read fails keeps its last
 // good monitors, is counted and read again after a backoff; the part fails
-// only when the listing fails or no dashboard could ever be read.
+// only when the listing fails or no dashboard could ever be read, or when
+// the latest read of every dashboard failed (a permission withdrawn after
+// a good read), for as long as none reads again.
 func (c *Client) fetchMonitors(ctx context.Context, snap *backup.Snapshot) error {
 	if err := c.listDashboards(ctx); err != nil {
 		return err
@@ -91,8 +93,14 @@ func (c *Client) fetchMonitors(ctx context.Context, snap *backup.Snapshot) error
 		}
 	}
 	snap.Progress = p
+	if len(errs) > 0 {
+		c.lastMonitorsErr = errs[0]
+	}
 	if len(errs) > 0 && !anyRead {
 		return fmt.Errorf("%d of %d dashboards failed, the first: %w", len(errs), len(due), errs[0])
+	}
+	if httpapi.AllFailing(schedules) {
+		return fmt.Errorf("the latest read of each of the %d dashboards failed; they serve their last good monitors: %w", len(schedules), c.lastMonitorsErr)
 	}
 	if len(errs) > 0 {
 		c.logger.Debug("dashboard reads failed: they serve their last good monitors and are read again later",

@@ -1,6 +1,7 @@
 package cloverdx
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -178,7 +179,7 @@ func TestMonitorsSchedule(t *testing.T) {
 	var (
 		mu     sync.Mutex
 		now    = testNow
-		broken bool
+		broken string // the requests whose path contains it fail
 	)
 	clock := func() time.Time {
 		mu.Lock()
@@ -189,7 +190,7 @@ func TestMonitorsSchedule(t *testing.T) {
 	url := serve(t, srv, func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			mu.Lock()
-			fail := broken && strings.Contains(r.URL.Path, "/dashboards/2/monitors")
+			fail := broken != "" && strings.Contains(r.URL.Path, broken)
 			mu.Unlock()
 			if fail {
 				w.WriteHeader(http.StatusInternalServerError)
@@ -204,27 +205,37 @@ func TestMonitorsSchedule(t *testing.T) {
 	steps := []struct {
 		name          string
 		advance       time.Duration
-		breakIt       bool
+		breakPath     string
 		wantMonitors  int64 // requests to /dashboards… (listing and monitors) that reach the fake
 		wantMonitorsN int   // monitors served
+		wantFailed    bool  // the monitors part fails
 	}{
-		{"cold: the listing and every dashboard", 0, false, 1 + 3, 7},
-		{"within cache_ttl: nothing", time.Minute, false, 0, 7},
-		{"past cache_ttl: every dashboard, not the listing", 5 * time.Minute, false, 3, 7},
-		{"one dashboard fails (before the fake): the others read, its monitors kept", 5 * time.Minute, true, 2, 7},
+		{"cold: the listing and every dashboard", 0, "", 1 + 3, 7, false},
+		{"within cache_ttl: nothing", time.Minute, "", 0, 7, false},
+		{"past cache_ttl: every dashboard, not the listing", 5 * time.Minute, "", 3, 7, false},
+		{"one dashboard fails (before the fake): the others read, its monitors kept", 5 * time.Minute, "/dashboards/2/monitors", 2, 7, false},
+		{"every dashboard fails (a permission withdrawn): the part fails, the monitors kept", 5 * time.Minute, "/monitors", 0, 7, true},
+		{"still failing, none due: the part still fails", 10 * time.Second, "/monitors", 0, 7, true},
+		{"healed: every dashboard reads again, the part with them", 5 * time.Minute, "", 3, 7, false},
 	}
 	for _, s := range steps {
 		mu.Lock()
 		now = now.Add(s.advance)
-		broken = s.breakIt
+		broken = s.breakPath
 		mu.Unlock()
 		before := srv.Faults.RequestsTo(dashboards)
-		snap := fetch(t, c)
+		snap, err := c.Fetch(context.Background())
+		if err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if snap.Failed(backup.PartAssets) || snap.Failed(backup.PartJobs) {
+			t.Errorf("%s: the executions failed with the monitors: %v", s.name, snap.PartErrors)
+		}
 		got := srv.Faults.RequestsTo(dashboards) - before
 		if got != s.wantMonitors {
 			t.Errorf("%s: %d dashboard requests, want %d", s.name, got, s.wantMonitors)
 		}
-		if len(snap.Monitors) != s.wantMonitorsN || snap.Failed(backup.PartMonitors) {
+		if len(snap.Monitors) != s.wantMonitorsN || snap.Failed(backup.PartMonitors) != s.wantFailed {
 			t.Errorf("%s: %d monitors (part error %v), want %d", s.name, len(snap.Monitors), snap.PartErrors[backup.PartMonitors], s.wantMonitorsN)
 		}
 	}

@@ -49,6 +49,20 @@ func (s *Schedule) Failed(now time.Time, ttl time.Duration) {
 // Failing reports whether the item's latest read failed.
 func (s *Schedule) Failing() bool { return s.failures > 0 }
 
+// AllFailing reports whether there are items and the latest read of every
+// one of them failed: nothing of the fan-out can be read now (a permission
+// withdrawn, the paths down), although each item keeps serving its last
+// good read. The part it feeds then fails, so that the failure is seen
+// (backup_collector_success) instead of hidden behind aging data.
+func AllFailing(schedules []*Schedule) bool {
+	for _, s := range schedules {
+		if !s.Failing() {
+			return false
+		}
+	}
+	return len(schedules) > 0
+}
+
 // ReadEarly is how long before its TTL ends an item is read again: the
 // engine refreshes at least every TTL/8 while items fall due, so an item
 // read at 7/8 of its TTL is never older than its TTL when served.

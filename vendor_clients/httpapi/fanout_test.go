@@ -133,3 +133,23 @@ func TestSweep(t *testing.T) {
 		t.Errorf("a cancelled sweep started %d items", n)
 	}
 }
+
+func TestAllFailing(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	failed := func() *Schedule { s := &Schedule{}; s.Succeeded(now, now); s.Failed(now, time.Minute); return s }
+	read := func() *Schedule { s := &Schedule{}; s.Succeeded(now, now); return s }
+	for name, tc := range map[string]struct {
+		schedules []*Schedule
+		want      bool
+	}{
+		"no items":                      {nil, false},
+		"every latest read failed":      {[]*Schedule{failed(), failed()}, true},
+		"one item still reads":          {[]*Schedule{failed(), read()}, false},
+		"an item never read nor failed": {[]*Schedule{failed(), {}}, false},
+		"a failed item that read again": {[]*Schedule{func() *Schedule { s := failed(); s.Succeeded(now, now); return s }()}, false},
+	} {
+		if got := AllFailing(tc.schedules); got != tc.want {
+			t.Errorf("%s: AllFailing = %v, want %v", name, got, tc.want)
+		}
+	}
+}
