@@ -173,15 +173,13 @@ func TestDashboardsAndAlerts(t *testing.T) {
 	t.Setenv("BAD_TOKEN", "not-the-simulators-token")
 	// The simulators hold their incidents back until SIGUSR1 (an hour is
 	// never, in this test).
-	flakySim := start(t, nil, binary(t, "vendorsim"), "--clumio.listen=", "--cleverfox.listen=", "--cloutility.listen=",
-		"--cloverdx.listen="+flakyAddr, "--fault.start-after=1h", "--fault.429-rate=1", "--fault.retry-after=1s")
+	flakySim := startCloverDXSim(t, flakyAddr, "--fault.start-after=1h", "--fault.429-rate=1", "--fault.retry-after=1s")
 	// The parts target's dashboards fail once it has read them (a
 	// permission withdrawn): every dashboard's latest read fails, and with
 	// them its monitors and alerts parts, while its executions are read.
 	partsAddr := freeAddr(t)
 	t.Setenv("PARTS_ADDR", partsAddr)
-	partsSim := start(t, nil, binary(t, "vendorsim"), "--clumio.listen=", "--cleverfox.listen=", "--cloutility.listen=",
-		"--cloverdx.listen="+partsAddr, "--fault.start-after=1h", "--fault.5xx-rate=1", "--fault.path=/dashboards")
+	partsSim := startCloverDXSim(t, partsAddr, "--fault.start-after=1h", "--fault.5xx-rate=1", "--fault.path=/dashboards")
 	d := startDemoWith(t, cfgPath, []string{"--live.interval=1s", "--live.size-anomalies-after=1h"}, "--restore-drills.enabled")
 	if body := get(t, "http://"+d.exporterAddr+"/probe?target=cloverdx-flaky", nil); !bytes.Contains(body, []byte(`backup_up{target="cloverdx-flaky",vendor="cloverdx"} 1`)) {
 		t.Fatalf("the flaky target's first refresh failed:\n%s", body)
@@ -527,6 +525,15 @@ var noLiveScenario = map[string]bool{
 	// the target's other assets are read: the live simulator's Cloutility
 	// consumers all answer.
 	"BackupAssetDataStale": true,
+}
+
+// startCloverDXSim starts a simulator serving only a CloverDX fake on addr,
+// with the fault flags given: a target of its own that can break while the
+// demo's targets stay well.
+func startCloverDXSim(t *testing.T, addr string, faults ...string) *exec.Cmd {
+	t.Helper()
+	args := append([]string{"--clumio.listen=", "--cleverfox.listen=", "--cloutility.listen=", "--cloverdx.listen=" + addr}, faults...)
+	return start(t, nil, binary(t, "vendorsim"), args...)
 }
 
 // alertKeys names each firing alert by what it is about.

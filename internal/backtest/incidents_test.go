@@ -52,20 +52,27 @@ func TestBackupsDueFollowTheIncidents(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.inc.Name, tc.inc.Target = "incident", "v"
 			fake := &recordingFake{}
-			a := &simAsset{id: "a", period: 24 * time.Hour, baseMB: 100, next: t0.Add(6 * time.Hour)}
-			s := &simulation{
-				sc:       &Scenario{Start: t0, Duration: h(72), Incidents: []Incident{tc.inc}},
-				fakes:    map[string]vendorFake{"v": fake},
-				entities: map[string]entity{"incident": {target: "v", assetIDs: []string{"a"}}},
-			}
-			s.rng = newRand(1)
-			for m := t0; m.Before(t0.Add(72 * time.Hour)); m = m.Add(step) {
-				s.backupsDue("v", a, m, m.Sub(t0))
-			}
+			runDailyBackups(fake, tc.inc, t0, t0.Add(6*time.Hour), 72*time.Hour)
 			if !reflect.DeepEqual(fake.runs, tc.want) {
 				t.Errorf("runs %q, want %q", fake.runs, tc.want)
 			}
 		})
+	}
+}
+
+// runDailyBackups simulates one daily asset "a" of target "v", first due
+// at next, under inc (named "incident", on that asset), from start for
+// length, one step at a time, and the backups it takes reach fake.
+func runDailyBackups(fake vendorFake, inc Incident, start, next time.Time, length time.Duration) {
+	a := &simAsset{id: "a", period: 24 * time.Hour, baseMB: 100, next: next}
+	s := &simulation{
+		sc:       &Scenario{Start: start, Duration: Duration(length), Incidents: []Incident{inc}},
+		fakes:    map[string]vendorFake{"v": fake},
+		entities: map[string]entity{"incident": {target: "v", assetIDs: []string{"a"}}},
+	}
+	s.rng = newRand(1)
+	for m := start; m.Before(start.Add(length)); m = m.Add(step) {
+		s.backupsDue("v", a, m, m.Sub(start))
 	}
 }
 
@@ -139,16 +146,7 @@ func TestWeeklyFullFollowsTheSchedule(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.inc.Name, tc.inc.Target = "incident", "v"
 			fake := &fullFake{}
-			a := &simAsset{id: "a", period: 24 * time.Hour, baseMB: 100, next: tc.next}
-			s := &simulation{
-				sc:       &Scenario{Start: start, Duration: h(120), Incidents: []Incident{tc.inc}},
-				fakes:    map[string]vendorFake{"v": fake},
-				entities: map[string]entity{"incident": {target: "v", assetIDs: []string{"a"}}},
-			}
-			s.rng = newRand(1)
-			for m := start; m.Before(start.Add(5*24*time.Hour + 2*time.Hour)); m = m.Add(step) {
-				s.backupsDue("v", a, m, m.Sub(start))
-			}
+			runDailyBackups(fake, tc.inc, start, tc.next, 5*24*time.Hour+2*time.Hour)
 			if !reflect.DeepEqual(fake.runs, tc.want) {
 				t.Errorf("runs %q, want %q", fake.runs, tc.want)
 			}

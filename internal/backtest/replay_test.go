@@ -26,27 +26,40 @@ func span(from, to int) []int {
 	return out
 }
 
+// Alerts are replayed as the rule manager evaluates them: every minute, or
+// at their group's interval. A group evaluated every 5 minutes sees a
+// condition at its first evaluation after it starts, fires at the first
+// evaluation after `for`, and resolves at the first evaluation without it.
 func TestEpisodesOfFollowsForAndKeepFiringFor(t *testing.T) {
 	end := t0.Add(2 * time.Hour)
 	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
 	for _, tc := range []struct {
 		name   string
+		every  time.Duration
 		active []int
 		forDur time.Duration
 		keep   time.Duration
 		want   [][2]time.Time
 	}{
-		{"shorter than for never fires", span(0, 9), 10 * time.Minute, 0, nil},
-		{"fires once pending for `for`", span(0, 20), 10 * time.Minute, 0, [][2]time.Time{{at(10), at(20)}}},
-		{"a one-minute gap resets pending", append(span(0, 8), span(9, 18)...), 10 * time.Minute, 0, nil},
-		{"a gap resolves a firing alert", append(span(0, 15), span(16, 30)...), 5 * time.Minute, 0,
+		{"shorter than for never fires", step, span(0, 9), 10 * time.Minute, 0, nil},
+		{"fires once pending for `for`", step, span(0, 20), 10 * time.Minute, 0, [][2]time.Time{{at(10), at(20)}}},
+		{"a one-minute gap resets pending", step, append(span(0, 8), span(9, 18)...), 10 * time.Minute, 0, nil},
+		{"a gap resolves a firing alert", step, append(span(0, 15), span(16, 30)...), 5 * time.Minute, 0,
 			[][2]time.Time{{at(5), at(15)}, {at(21), at(30)}}},
-		{"keep_firing_for bridges the gap", append(span(0, 15), span(16, 30)...), 5 * time.Minute, 5 * time.Minute,
+		{"keep_firing_for bridges the gap", step, append(span(0, 15), span(16, 30)...), 5 * time.Minute, 5 * time.Minute,
 			[][2]time.Time{{at(5), at(35)}}},
-		{"still firing at the end", span(100, 120), 0, 0, [][2]time.Time{{at(100), end}}},
+		{"still firing at the end", step, span(100, 120), 0, 0, [][2]time.Time{{at(100), end}}},
+		// Active from 3m to 29m: seen at 5m, pending 10 minutes at 15m,
+		// last seen at 25m, gone at 30m (at 1m: 13m to 29m).
+		{"every 5m: fires up to one interval later", 5 * time.Minute, span(3, 29), 10 * time.Minute, 0,
+			[][2]time.Time{{at(15), at(30)}}},
+		// Active for 4 minutes between two evaluations: never seen.
+		{"every 5m: a condition between evaluations is not seen", 5 * time.Minute, span(6, 10), 0, 0, nil},
+		{"every 5m: keep_firing_for after the last evaluation", 5 * time.Minute, span(3, 29), 10 * time.Minute, 15 * time.Minute,
+			[][2]time.Time{{at(15), at(45)}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := episodesOf(minutes(tc.active...), tc.forDur, tc.keep, end, step)
+			got := episodesOf(atCadence(minutes(tc.active...), tc.every), tc.forDur, tc.keep, end, tc.every)
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
@@ -94,37 +107,6 @@ func TestScenarioFilesLoad(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			if _, err := LoadScenario(name); err != nil {
 				t.Error(err)
-			}
-		})
-	}
-}
-
-// A group evaluated every 5 minutes sees a condition at its first
-// evaluation after it starts, fires at the first evaluation after `for`,
-// and resolves at the first evaluation without it.
-func TestEpisodesOfAtFiveMinutes(t *testing.T) {
-	end := t0.Add(2 * time.Hour)
-	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
-	every := 5 * time.Minute
-	for _, tc := range []struct {
-		name   string
-		active []int
-		forDur time.Duration
-		keep   time.Duration
-		want   [][2]time.Time
-	}{
-		// Active from 3m to 29m: seen at 5m, pending 10 minutes at 15m,
-		// last seen at 25m, gone at 30m (at 1m: 13m to 29m).
-		{"fires up to one interval later", span(3, 29), 10 * time.Minute, 0, [][2]time.Time{{at(15), at(30)}}},
-		// Active for 4 minutes between two evaluations: never seen.
-		{"a condition between evaluations is not seen", span(6, 10), 0, 0, nil},
-		{"keep_firing_for after the last evaluation", span(3, 29), 10 * time.Minute, 15 * time.Minute,
-			[][2]time.Time{{at(15), at(45)}}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := episodesOf(atCadence(minutes(tc.active...), every), tc.forDur, tc.keep, end, every)
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})
 	}
