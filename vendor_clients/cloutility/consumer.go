@@ -72,17 +72,49 @@ type consumerState struct {
 	// schedule is the consumer's as a fan-out item: read when any of its
 	// resources is due, backed off while its reads fail.
 	schedule httpapi.Schedule
+	// latestErrs is the error of the latest read of each resource (nil
+	// when it succeeded or was never tried), of reads not cut by the
+	// refresh's end: a part fails while every consumer's latest read of
+	// its resource failed.
+	latestErrs [resourceCount]error
 }
 
-// readOutcome is what one read of one consumer did, by resource: nil
-// when the resource was read or not due, else its error.
+// resource is one of a consumer's resources that feed a part: its node
+// (assets), its latest report (storage, alerts) and its jobs (jobs).
+type resource int
+
+const (
+	nodeResource resource = iota
+	reportResource
+	jobsResource
+	resourceCount
+)
+
+// readOutcome is what one read of one consumer did, by resource: which
+// resources were due and read (tried), and the error of each that failed.
 type readOutcome struct {
-	nodeErr, reportErr, jobsErr error
+	tried [resourceCount]bool
+	errs  [resourceCount]error
 }
 
 // failed reports whether any resource of the read failed.
 func (o readOutcome) failed() bool {
-	return o.nodeErr != nil || o.reportErr != nil || o.jobsErr != nil
+	for _, err := range o.errs {
+		if err != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// record keeps the outcome of each resource o tried as the consumer's
+// latest read of it.
+func (st *consumerState) record(o readOutcome) {
+	for r := range resourceCount {
+		if o.tried[r] {
+			st.latestErrs[r] = o.errs[r]
+		}
+	}
 }
 
 // readConsumer reads the resources of one consumer that are due at now:
@@ -95,27 +127,29 @@ func (c *Client) readConsumer(ctx context.Context, st *consumerState, now time.T
 	path := "/bunits/" + string(st.bunit.id) + "/consumers/" + string(st.consumer.ID)
 
 	if !now.Before(st.nodeDue) {
+		out.tried[nodeResource] = true
 		var n node
 		err := c.get(ctx, "/bunits/{bunit}/consumers/{consumer}/node", path+"/node", nil, &n)
 		idle, idleErr := c.allowNoActivity(ctx, path, st, now)
 		switch {
 		case idleErr != nil:
-			out.nodeErr = fmt.Errorf("consumer: %w", idleErr)
+			out.errs[nodeResource] = fmt.Errorf("consumer: %w", idleErr)
 		case err == nil:
 			st.node, st.hasNode, st.nodeDue, st.idleAllowed = &n, true, now.Add(c.inventoryTTL), idle
 		case httpapi.IsStatus(err, http.StatusNotFound):
 			// a consumer without a node yet
 			st.node, st.hasNode, st.nodeDue, st.idleAllowed = nil, true, now.Add(c.inventoryTTL), idle
 		default:
-			out.nodeErr = fmt.Errorf("node: %w", err)
+			out.errs[nodeResource] = fmt.Errorf("node: %w", err)
 		}
 	}
 
 	if !now.Before(st.reportDue) {
+		out.tried[reportResource] = true
 		rep, err := c.latestReport(ctx, path, now)
 		switch {
 		case err != nil:
-			out.reportErr = err
+			out.errs[reportResource] = err
 		case rep != nil:
 			st.report, st.hasReport, st.reportDue = rep, true, c.nextReport(rep, now)
 		default:
@@ -124,7 +158,8 @@ func (c *Client) readConsumer(ctx context.Context, st *consumerState, now time.T
 	}
 
 	if !now.Before(st.jobsDue) {
-		out.jobsErr = c.readJobsAndFilespaces(ctx, path, st, now)
+		out.tried[jobsResource] = true
+		out.errs[jobsResource] = c.readJobsAndFilespaces(ctx, path, st, now)
 	}
 	return out
 }
@@ -195,6 +230,17 @@ func (st *consumerState) due() time.Time {
 		}
 	}
 	return d
+}
+
+// holds reports whether the consumer holds a good read of r.
+func (st *consumerState) holds(r resource) bool {
+	switch r {
+	case nodeResource:
+		return st.hasNode
+	case reportResource:
+		return st.hasReport
+	}
+	return st.hasJobs
 }
 
 // served reports whether the consumer has been read well enough to be

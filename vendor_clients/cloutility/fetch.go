@@ -27,7 +27,8 @@ const assetType = "cloutility_node"
 // its node has no successful backup job. A consumer whose read fails keeps
 // serving its last good read, is counted in Progress.Failed and is read
 // again after a backoff; it fails a part only when no consumer could ever
-// be read for it.
+// be read for it, or while the latest read of it failed for every
+// consumer.
 func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	start := c.now()
 	listed, listFailures, err := c.relist(ctx, start)
@@ -44,9 +45,9 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	stopAt := httpapi.SliceEnd(ctx, c.now(), !c.readAny)
 
 	var (
-		mu                             sync.Mutex
-		read, cut                      int
-		nodeErrs, reportErrs, jobsErrs failures
+		mu        sync.Mutex
+		read, cut int
+		errs      [resourceCount]failures
 	)
 	started := httpapi.Sweep(ctx, len(due), c.api.MaxConcurrency(), stopAt, c.now, func(ctx context.Context, k int) {
 		st := c.order[due[k]]
@@ -58,12 +59,13 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 		case o.failed() && isCut(ctx):
 			cut++ // left to the next refresh, as if not started
 		case o.failed():
+			st.record(o)
 			st.schedule.Failed(now, c.cacheTTL)
-			id := st.consumer.ID
-			nodeErrs.addFor(id, o.nodeErr)
-			reportErrs.addFor(id, o.reportErr)
-			jobsErrs.addFor(id, o.jobsErr)
+			for r, err := range o.errs {
+				errs[r].addFor(st.consumer.ID, err)
+			}
 		default:
+			st.record(o)
 			st.schedule.Succeeded(st.observed, st.due())
 			read++
 		}
@@ -74,19 +76,27 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	c.nameWarningTypes(ctx)
 
 	snap := c.snapshot(start)
-	failed := listFailures + nodeErrs.n + reportErrs.n + jobsErrs.n
+	failed := listFailures
+	for _, f := range errs {
+		failed += f.n
+	}
 	snap.Progress = c.progress(start, read, failed, len(due)-started+cut)
-	// A part fails only when none of its reads ever succeeded: a consumer
-	// that fails is served stale on its own and counted, never failing
-	// the part for the others.
-	has := c.holdings()
-	snap.SetPart(backup.PartAssets, partError(has.nodes, &nodeErrs, len(c.order)))
-	snap.SetPart(backup.PartJobs, partError(has.jobs, &jobsErrs, len(c.order)))
-	snap.SetPart(backup.PartStorage, partError(has.reports, &reportErrs, len(c.order)))
-	snap.SetPart(backup.PartAlerts, partError(has.reports, &reportErrs, len(c.order)))
+	// A consumer that fails is served stale on its own and counted, never
+	// failing a part for the others.
+	for _, p := range []struct {
+		part backup.Part
+		from resource
+	}{
+		{backup.PartAssets, nodeResource},
+		{backup.PartJobs, jobsResource},
+		{backup.PartStorage, reportResource},
+		{backup.PartAlerts, reportResource},
+	} {
+		snap.SetPart(p.part, c.partError(p.from, &errs[p.from]))
+	}
 	c.api.ReportDroppedItems(snap)
-	for _, f := range []*failures{&nodeErrs, &reportErrs, &jobsErrs} {
-		if err := f.err(len(due), "consumer reads"); err != nil && has.nodes {
+	for _, f := range errs {
+		if err := f.err(len(due), "consumer reads"); err != nil {
 			c.logger.Debug("consumer reads failed: they serve their last good read and are read again later", "err", err)
 		}
 	}
@@ -95,26 +105,26 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	return snap, nil
 }
 
-// holdings says which resources at least one consumer holds a good read of.
-type holdings struct{ nodes, reports, jobs bool }
-
-func (c *Client) holdings() holdings {
-	var h holdings
+// partError is the error of the part that resource r feeds, given this
+// refresh's failed reads of r (f). The part fails when nothing of r could
+// be read (reads failed and no consumer holds a good read of r), and while
+// the latest read of every consumer's r failed (a permission withdrawn,
+// the path down): each consumer then still serves its last good read, but
+// the failure shows in backup_collector_success instead of hiding behind
+// aging data. One consumer failing for ever fails nothing.
+func (c *Client) partError(r resource, f *failures) error {
+	held := false
 	for _, st := range c.order {
-		h.nodes = h.nodes || st.hasNode
-		h.reports = h.reports || st.hasReport
-		h.jobs = h.jobs || st.hasJobs
+		held = held || st.holds(r)
 	}
-	return h
-}
-
-// partError fails a part whose reads failed and of which no consumer holds
-// a good read: nothing of it could be read.
-func partError(held bool, f *failures, total int) error {
-	if held {
-		return nil
+	if !held {
+		return f.err(len(c.order), "consumers")
 	}
-	return f.err(total, "consumers")
+	if httpapi.AllFailing(c.order, func(st *consumerState) bool { return st.latestErrs[r] != nil }) {
+		return fmt.Errorf("the latest read of each of the %d consumers failed; they serve their last good read: %w",
+			len(c.order), c.order[0].latestErrs[r])
+	}
+	return nil
 }
 
 // progress sums the state of the fan-out at the end of a refresh.

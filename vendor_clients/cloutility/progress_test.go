@@ -2,11 +2,13 @@ package cloutility
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/backup-exporter/backup_exporter/backup"
 	"github.com/backup-exporter/backup_exporter/vendor_clients/cloutility/cloutilityfake"
 )
 
@@ -156,5 +158,92 @@ func TestNextReport(t *testing.T) {
 		if got := c.nextReport(&tt.rep, now); !got.Equal(tt.want) {
 			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestPartFailsWhileEveryConsumerFails checks the other side of a failing
+// consumer: when the reads of one resource fail for every consumer after
+// good reads (a permission withdrawn, a path gone), the part it feeds
+// fails, while the consumers keep serving their last good reads and the
+// other parts stay up; the part heals with the first good read again.
+func TestPartFailsWhileEveryConsumerFails(t *testing.T) {
+	for _, tc := range []struct {
+		resource string
+		broken   func(path string) bool
+		parts    []backup.Part
+		// within is how long every consumer takes to try the resource
+		// again: its TTL, and a day for the daily report.
+		within time.Duration
+	}{
+		{"node", func(p string) bool { return strings.HasSuffix(p, "/node") }, []backup.Part{backup.PartAssets}, time.Hour},
+		{"jobs", func(p string) bool { return strings.Contains(p, "/jobs") }, []backup.Part{backup.PartJobs}, time.Hour},
+		{"report", func(p string) bool { return strings.Contains(p, "/reports") }, []backup.Part{backup.PartStorage, backup.PartAlerts}, reportEvery},
+	} {
+		t.Run(tc.resource, func(t *testing.T) {
+			var (
+				mu     sync.Mutex
+				broken bool
+			)
+			wrap := func(h http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					mu.Lock()
+					fail := broken && tc.broken(r.URL.Path)
+					mu.Unlock()
+					if fail {
+						http.Error(w, `{"message": "forbidden"}`, http.StatusForbidden)
+						return
+					}
+					h.ServeHTTP(w, r)
+				})
+			}
+			clk := &clock{t: testNow}
+			f := newWrappedFixture(t, cloutilityfake.Options{Data: cloutilityfake.Cases(testNow)}, nil, clk.now, wrap)
+			setBroken := func(b bool) {
+				mu.Lock()
+				broken = b
+				mu.Unlock()
+			}
+			// until refreshes every quarter of cache_ttl until the parts
+			// fed by the resource fail (want) or not, within the
+			// resource's period and two inventory_ttls, and checks the
+			// rest of the snapshot on the way: every consumer served,
+			// the other parts up.
+			step := f.target.CacheTTL / 4
+			until := func(want bool) {
+				t.Helper()
+				for elapsed := time.Duration(0); elapsed <= tc.within+2*f.target.InventoryTTL; elapsed += step {
+					clk.advance(step)
+					snap := fetch(t, f.client)
+					if len(snap.Assets) != 6 {
+						t.Fatalf("%d assets served, want all 6 with their last good reads", len(snap.Assets))
+					}
+					failing := 0
+					for _, p := range backup.Parts {
+						fed := slices.Contains(tc.parts, p)
+						switch err := snap.PartErrors[p]; {
+						case err != nil && !fed:
+							t.Fatalf("part %s failed: %v", p, err)
+						case err != nil:
+							failing++
+						}
+					}
+					if (failing == len(tc.parts)) == want {
+						t.Logf("parts %v failing %v after %v", tc.parts, want, elapsed+step)
+						return
+					}
+				}
+				t.Fatalf("parts %v still failing %v after %v", tc.parts, !want, tc.within+2*f.target.InventoryTTL)
+			}
+			fetch(t, f.client)
+			setBroken(true)
+			until(true)
+			// It keeps failing while every consumer's reads do.
+			clk.advance(f.target.InventoryTTL)
+			if snap := fetch(t, f.client); !snap.Failed(tc.parts[0]) {
+				t.Errorf("part %s up again while every consumer's %s reads still fail", tc.parts[0], tc.resource)
+			}
+			setBroken(false)
+			until(false)
+		})
 	}
 }

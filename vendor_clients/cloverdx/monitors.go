@@ -40,7 +40,8 @@ type dashboardState struct {
 // the latest read of every dashboard failed (a permission withdrawn after
 // a good read), for as long as none reads again.
 func (c *Client) fetchMonitors(ctx context.Context, snap *backup.Snapshot) error {
-	if err := c.listDashboards(ctx); err != nil {
+	listFailed, err := c.listDashboards(ctx)
+	if err != nil {
 		return err
 	}
 	start := c.now()
@@ -76,7 +77,11 @@ func (c *Client) fetchMonitors(ctx context.Context, snap *backup.Snapshot) error
 	if read > 0 {
 		c.monitorsRead = true
 	}
-	p := &backup.Progress{Items: len(c.dashboards), Read: read, Failed: len(errs), Pending: len(due) - started + cut,
+	failed := len(errs)
+	if listFailed {
+		failed++
+	}
+	p := &backup.Progress{Items: len(c.dashboards), Read: read, Failed: failed, Pending: len(due) - started + cut,
 		ReadAt: make([]time.Time, len(c.dashboards))}
 	anyRead := false
 	for i, d := range c.dashboards {
@@ -99,7 +104,7 @@ func (c *Client) fetchMonitors(ctx context.Context, snap *backup.Snapshot) error
 	if len(errs) > 0 && !anyRead {
 		return fmt.Errorf("%d of %d dashboards failed, the first: %w", len(errs), len(due), errs[0])
 	}
-	if httpapi.AllFailing(schedules) {
+	if httpapi.AllFailing(schedules, (*httpapi.Schedule).Failing) {
 		return fmt.Errorf("the latest read of each of the %d dashboards failed; they serve their last good monitors: %w", len(schedules), c.lastMonitorsErr)
 	}
 	if len(errs) > 0 {
@@ -110,25 +115,27 @@ func (c *Client) fetchMonitors(ctx context.Context, snap *backup.Snapshot) error
 }
 
 // listDashboards reads the dashboards when the listing is due (every
-// inventory_ttl, or after a failed listing), keeping the state of those
-// that remain. With a listing at hand, a failed listing is only logged.
-func (c *Client) listDashboards(ctx context.Context) error {
+// inventory_ttl, or after a backoff once a listing failed), keeping the
+// state of those that remain. With a listing at hand, a failed listing
+// keeps it: it is logged and reported (listFailed), to be counted with the
+// failed reads, and fails nothing. Without one it is the error.
+func (c *Client) listDashboards(ctx context.Context) (listFailed bool, err error) {
 	now := c.now()
 	if c.dashboards != nil && !c.dashboardList.IsDue(now) {
-		return nil
+		return false, nil
 	}
 	var listed []dashboard
-	err := pageAll(ctx, c, "/dashboards", "/dashboards", func(p []dashboard) bool {
+	err = pageAll(ctx, c, "/dashboards", "/dashboards", func(p []dashboard) bool {
 		listed = append(listed, p...)
 		return true
 	})
 	if err != nil {
 		if c.dashboards == nil {
-			return err
+			return false, err
 		}
 		c.dashboardList.Failed(now, c.inventoryTTL)
 		c.logger.Warn("cannot list the dashboards: the previous listing is kept", "err", err)
-		return nil
+		return true, nil
 	}
 	c.dashboardList.Succeeded(now, now.Add(c.inventoryTTL))
 	known := make(map[string]*dashboardState, len(c.dashboards))
@@ -150,7 +157,7 @@ func (c *Client) listDashboards(ctx context.Context) error {
 		out = append(out, st)
 	}
 	c.dashboards = out
-	return nil
+	return false, nil
 }
 
 // readMonitors lists the monitors of one dashboard. Quirk: monitors have

@@ -179,7 +179,7 @@ func TestMonitorsSchedule(t *testing.T) {
 	var (
 		mu     sync.Mutex
 		now    = testNow
-		broken string // the requests whose path contains it fail
+		broken string // the requests whose path ends with it fail
 	)
 	clock := func() time.Time {
 		mu.Lock()
@@ -190,7 +190,7 @@ func TestMonitorsSchedule(t *testing.T) {
 	url := serve(t, srv, func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			mu.Lock()
-			fail := broken != "" && strings.Contains(r.URL.Path, broken)
+			fail := broken != "" && strings.HasSuffix(r.URL.Path, broken)
 			mu.Unlock()
 			if fail {
 				w.WriteHeader(http.StatusInternalServerError)
@@ -209,14 +209,17 @@ func TestMonitorsSchedule(t *testing.T) {
 		wantMonitors  int64 // requests to /dashboards… (listing and monitors) that reach the fake
 		wantMonitorsN int   // monitors served
 		wantFailed    bool  // the monitors part fails
+		wantFailedN   int   // failed reads counted (Progress.Failed)
 	}{
-		{"cold: the listing and every dashboard", 0, "", 1 + 3, 7, false},
-		{"within cache_ttl: nothing", time.Minute, "", 0, 7, false},
-		{"past cache_ttl: every dashboard, not the listing", 5 * time.Minute, "", 3, 7, false},
-		{"one dashboard fails (before the fake): the others read, its monitors kept", 5 * time.Minute, "/dashboards/2/monitors", 2, 7, false},
-		{"every dashboard fails (a permission withdrawn): the part fails, the monitors kept", 5 * time.Minute, "/monitors", 0, 7, true},
-		{"still failing, none due: the part still fails", 10 * time.Second, "/monitors", 0, 7, true},
-		{"healed: every dashboard reads again, the part with them", 5 * time.Minute, "", 3, 7, false},
+		{"cold: the listing and every dashboard", 0, "", 1 + 3, 7, false, 0},
+		{"within cache_ttl: nothing", time.Minute, "", 0, 7, false, 0},
+		{"past cache_ttl: every dashboard, not the listing", 5 * time.Minute, "", 3, 7, false, 0},
+		{"one dashboard fails (before the fake): the others read, its monitors kept", 5 * time.Minute, "/dashboards/2/monitors", 2, 7, false, 1},
+		{"every dashboard fails (a permission withdrawn): the part fails, the monitors kept", 5 * time.Minute, "/monitors", 0, 7, true, 3},
+		{"still failing, none due: the part still fails", 10 * time.Second, "/monitors", 0, 7, true, 0},
+		{"healed: every dashboard reads again, the part with them", 5 * time.Minute, "", 3, 7, false, 0},
+		{"past inventory_ttl the listing fails: kept and counted, nothing fails", time.Hour, "/dashboards", 3, 7, false, 1},
+		{"the listing again after its backoff, the dashboards not due", 4 * time.Minute, "", 1, 7, false, 0},
 	}
 	for _, s := range steps {
 		mu.Lock()
@@ -237,6 +240,9 @@ func TestMonitorsSchedule(t *testing.T) {
 		}
 		if len(snap.Monitors) != s.wantMonitorsN || snap.Failed(backup.PartMonitors) != s.wantFailed {
 			t.Errorf("%s: %d monitors (part error %v), want %d", s.name, len(snap.Monitors), snap.PartErrors[backup.PartMonitors], s.wantMonitorsN)
+		}
+		if snap.Progress.Failed != s.wantFailedN {
+			t.Errorf("%s: %d failed reads counted, want %d", s.name, snap.Progress.Failed, s.wantFailedN)
 		}
 	}
 }

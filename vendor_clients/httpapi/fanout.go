@@ -50,17 +50,19 @@ func (s *Schedule) Failed(now time.Time, ttl time.Duration) {
 func (s *Schedule) Failing() bool { return s.failures > 0 }
 
 // AllFailing reports whether there are items and the latest read of every
-// one of them failed: nothing of the fan-out can be read now (a permission
-// withdrawn, the paths down), although each item keeps serving its last
-// good read. The part it feeds then fails, so that the failure is seen
-// (backup_collector_success) instead of hidden behind aging data.
-func AllFailing(schedules []*Schedule) bool {
-	for _, s := range schedules {
-		if !s.Failing() {
+// one of them failed (failing): nothing of the fan-out can be read now (a
+// permission withdrawn, the paths down), although each item keeps serving
+// its last good read. The part it feeds then fails, so that the failure is
+// seen (backup_collector_success) instead of hidden behind aging data. An
+// item not read yet, or whose latest read succeeded, keeps the part up: one
+// item failing for ever fails nothing.
+func AllFailing[T any](items []T, failing func(T) bool) bool {
+	for _, it := range items {
+		if !failing(it) {
 			return false
 		}
 	}
-	return len(schedules) > 0
+	return len(items) > 0
 }
 
 // ReadEarly is how long before its TTL ends an item is read again: the

@@ -148,7 +148,7 @@ func TestAllFailing(t *testing.T) {
 		"an item never read nor failed": {[]*Schedule{failed(), {}}, false},
 		"a failed item that read again": {[]*Schedule{func() *Schedule { s := failed(); s.Succeeded(now, now); return s }()}, false},
 	} {
-		if got := AllFailing(tc.schedules); got != tc.want {
+		if got := AllFailing(tc.schedules, (*Schedule).Failing); got != tc.want {
 			t.Errorf("%s: AllFailing = %v, want %v", name, got, tc.want)
 		}
 	}
