@@ -121,8 +121,9 @@ func (st *consumerState) record(o readOutcome) {
 // its node, its latest node report, its new jobs and, when no backup job
 // ever succeeded, its filespaces. Each good read replaces the remembered
 // one at once; a failed read keeps the last good one. A 404 means "none"
-// (a consumer without a node or without a report yet).
-func (c *Client) readConsumer(ctx context.Context, st *consumerState, now time.Time) readOutcome {
+// (a consumer without a node or without a report yet). Without withReport
+// the report is left due for a later read.
+func (c *Client) readConsumer(ctx context.Context, st *consumerState, now time.Time, withReport bool) readOutcome {
 	var out readOutcome
 	path := "/bunits/" + string(st.bunit.id) + "/consumers/" + string(st.consumer.ID)
 
@@ -144,7 +145,7 @@ func (c *Client) readConsumer(ctx context.Context, st *consumerState, now time.T
 		}
 	}
 
-	if !now.Before(st.reportDue) {
+	if withReport && !now.Before(st.reportDue) {
 		out.tried[reportResource] = true
 		rep, err := c.latestReport(ctx, path, now)
 		switch {

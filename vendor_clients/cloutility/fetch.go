@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/backup-exporter/backup_exporter/backup"
@@ -24,7 +23,8 @@ const assetType = "cloutility_node"
 // What is due: a consumer's jobs every cache_ttl, its node every
 // inventory_ttl, its latest report when the next daily report is due, its
 // first job once for its lifetime and its filespaces with its jobs while
-// its node has no successful backup job. A consumer whose read fails keeps
+// its node has no successful backup job; the reports wait while some
+// consumer was never tried (sweepConsumers). A consumer whose read fails keeps
 // serving its last good read, is counted in Progress.Failed and is read
 // again after a backoff; it fails a part only when no consumer could ever
 // be read for it, or while the latest read of it failed for every
@@ -35,52 +35,19 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 	if !listed {
 		return nil, err
 	}
-	schedules := make([]*httpapi.Schedule, len(c.order))
-	for i, st := range c.order {
-		schedules[i] = &st.schedule
-	}
-	due, _ := httpapi.DueFirst(schedules, start)
 	// The slice counts from the end of the listing, which may itself take
 	// a while on a large portal.
 	stopAt := httpapi.SliceEnd(ctx, c.now(), !c.readAny)
-
-	var (
-		mu        sync.Mutex
-		read, cut int
-		errs      [resourceCount]failures
-	)
-	started := httpapi.Sweep(ctx, len(due), c.api.MaxConcurrency(), stopAt, c.now, func(ctx context.Context, k int) {
-		st := c.order[due[k]]
-		now := c.now()
-		o := c.readConsumer(ctx, st, now)
-		mu.Lock()
-		defer mu.Unlock()
-		switch {
-		case o.failed() && isCut(ctx):
-			cut++ // left to the next refresh, as if not started
-		case o.failed():
-			st.record(o)
-			st.schedule.Failed(now, c.cacheTTL)
-			for r, err := range o.errs {
-				errs[r].addFor(st.consumer.ID, err)
-			}
-		default:
-			st.record(o)
-			st.schedule.Succeeded(st.observed, st.due())
-			read++
-		}
-	})
-	if read > 0 {
+	var t sweepTally
+	c.sweepConsumers(ctx, stopAt, &t)
+	if t.read > 0 {
 		c.readAny = true
 	}
 	c.nameWarningTypes(ctx)
 
 	snap := c.snapshot(start)
-	failed := listFailures
-	for _, f := range errs {
-		failed += f.n
-	}
-	snap.Progress = c.progress(start, read, failed, len(due)-started+cut)
+	failed := listFailures + t.failed()
+	snap.Progress = c.progress(start, t.read, failed, c.pending(c.now()))
 	// A consumer that fails is served stale on its own and counted, never
 	// failing a part for the others.
 	for _, p := range []struct {
@@ -92,16 +59,16 @@ func (c *Client) Fetch(ctx context.Context) (*backup.Snapshot, error) {
 		{backup.PartStorage, reportResource},
 		{backup.PartAlerts, reportResource},
 	} {
-		snap.SetPart(p.part, c.partError(p.from, &errs[p.from]))
+		snap.SetPart(p.part, c.partError(p.from, &t.errs[p.from]))
 	}
 	c.api.ReportDroppedItems(snap)
-	for _, f := range errs {
-		if err := f.err(len(due), "consumer reads"); err != nil {
+	for _, f := range t.errs {
+		if err := f.err(len(c.order), "consumer reads"); err != nil {
 			c.logger.Debug("consumer reads failed: they serve their last good read and are read again later", "err", err)
 		}
 	}
-	c.logger.Debug("refresh read", "business_units", len(c.units), "consumers", len(c.order), "due", len(due),
-		"read", read, "failed", failed, "pending", snap.Progress.Pending, "jobs", len(snap.Jobs))
+	c.logger.Debug("refresh read", "business_units", len(c.units), "consumers", len(c.order),
+		"read", t.read, "failed", failed, "pending", snap.Progress.Pending, "jobs", len(snap.Jobs))
 	return snap, nil
 }
 

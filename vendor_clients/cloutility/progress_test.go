@@ -64,6 +64,50 @@ func TestRefreshMakesProgress(t *testing.T) {
 	}
 }
 
+// TestConsumersServedBeforeReports checks the cold pass of an estate too
+// large for one slice: no report is read until every consumer was tried,
+// so that each is served a report's requests sooner, and the reports
+// follow in the refreshes after, without waiting for a scrape (pending).
+func TestConsumersServedBeforeReports(t *testing.T) {
+	clk := &tickingClock{t: testNow, step: 400 * time.Millisecond}
+	f := newFixture(t, cloutilityfake.Options{Data: cloutilityfake.Cases(testNow)}, nil, clk.now)
+	reports := func(routes map[string]int) int {
+		n := 0
+		for route, count := range routes {
+			if strings.Contains(route, "/reports") {
+				n += count
+			}
+		}
+		return n
+	}
+	served, refreshes := 0, 0
+	for ; served < 6 && refreshes < 10; refreshes++ {
+		snap := fetch(t, f.client)
+		served = len(snap.Assets)
+		if n := reports(f.routes.take()); n > 0 && served < 6 {
+			t.Fatalf("refresh %d: %d report reads with %d of 6 consumers served", refreshes+1, n, served)
+		}
+		if served < 6 && snap.Progress.Pending == 0 {
+			t.Fatalf("refresh %d: %d of 6 served and nothing pending", refreshes+1, served)
+		}
+	}
+	if served != 6 || refreshes < 2 {
+		t.Fatalf("%d consumers served after %d refreshes; want all 6, after more than one", served, refreshes)
+	}
+	sized := 0
+	for i := 0; i < 10 && sized == 0; i++ {
+		snap := fetch(t, f.client)
+		for _, a := range snap.Assets {
+			if a.SizeBytes != nil {
+				sized++
+			}
+		}
+	}
+	if sized == 0 {
+		t.Fatal("no consumer's report read in the 10 refreshes after every consumer was served")
+	}
+}
+
 // TestFailingConsumer checks that a consumer whose reads fail for ever is
 // counted, served stale with its own observed time while the others stay
 // fresh, backed off rather than read at every refresh, and never fails a
